@@ -10,6 +10,7 @@ import functools
 import gc
 import inspect
 import linecache
+import operator
 import os
 import sys
 from dataclasses import dataclass, field
@@ -85,6 +86,18 @@ def signature(func):
     return found
 
 
+def _index_of(item):
+    """``item`` as a Python int where it is an integer of another type (a numpy integer,
+    anything with ``__index__`` but a bool, numpy's too), else ``item`` itself."""
+    if isinstance(item, (int, str)) or type(item).__name__ in ("bool_", "bool") \
+            or not hasattr(type(item), "__index__"):
+        return item
+    try:
+        return operator.index(item)
+    except TypeError:   # pragma: no cover - an __index__ refusing: the message below
+        return item
+
+
 def resolve_wrt(func, wrt):
     """``wrt`` (index, name, or tuple of them) -> (tuple of parameter names, was_tuple)."""
     if not inspect.isfunction(func):
@@ -105,6 +118,7 @@ def resolve_wrt(func, wrt):
         raise WrtError("wrt names no parameter", hint=f"choose among {params}")
     names = []
     for item in items:
+        item = _index_of(item)   # (np.int64(1): an integer, as numpy's indices take it)
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise WrtError(f"wrt must be a parameter index or name, not {item!r}",
                            hint=f"the parameters of {func.__name__} are {params}")

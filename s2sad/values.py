@@ -65,18 +65,22 @@ def is_complex(value, depth=0):
     return False
 
 
-def refuse_complex_arguments(args, kwargs, function_name):
+def refuse_complex_arguments(args, kwargs, function_name, tail=()):
     """Raise when an argument of ``function_name`` is complex (cheap for floats and real
-    arrays: the common case)."""
+    arrays: the common case).  ``tail``: what the last ``len(tail)`` positional
+    arguments are, when they are not the function's own (a jvp's tangents, an hvp's
+    direction: "the tangent given to the jvp of f for 'x'"), which the message names."""
+    first_of_tail = len(args) - len(tail)
     for position, value in enumerate(args):
         cls = value.__class__
         if cls is float or (cls is np.ndarray and value.dtype.kind != "c"):
             continue
         if is_complex(value):
+            what = tail[position - first_of_tail] if position >= first_of_tail \
+                else f"argument {position} of {function_name}"
             raise ValueTypeError(
-                f"argument {position} of {function_name} is complex "
-                f"({type(value).__name__}); s2sad does not differentiate complex values",
-                hint=_COMPLEX_HINT)
+                f"{what} is complex ({type(value).__name__}); s2sad does not "
+                f"differentiate complex values", hint=_COMPLEX_HINT)
     for name, value in kwargs.items():
         if is_complex(value):
             raise ValueTypeError(

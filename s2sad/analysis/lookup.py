@@ -34,7 +34,12 @@ def _complex_results(message, label):
 def _extreme_hint(name):
     """The hint of a ``max``/``min`` call s2sad does not differentiate (key=, default=)."""
     numpy_name = "maximum" if name == "max" else "minimum"
-    return (f"{name}(a, b, ...) of values given one by one and {name}(xs) of one "
+    most, arg = ("largest", "argmax") if name == "max" else ("smallest", "argmin")
+    return (f"{name}(xs, key=k) is the item of the {most} key, the first of equal ones: "
+            f"xs[np.{arg}([k(v) for v in xs])] (of a list or an array xs; of "
+            f"{name}(a, b, key=k), xs = [a, b]); {name}(xs, default=d) is {name}(xs) if "
+            f"len(xs) else d; "
+            f"{name}(a, b, ...) of values given one by one and {name}(xs) of one "
             f"iterable, without key= or default=, are differentiated (the first of equal "
             f"values is kept, as Python keeps it); so are np.{numpy_name}(a, b) and "
             f"np.{name}(x) of an array (ties share the derivative)")
@@ -150,6 +155,41 @@ _HIGHER_ORDER = {
 }
 
 
+#: the refusal of np.piecewise given functions (its hint: a {register} field)
+_PIECEWISE = ("it is given functions, whose results may carry derivatives",
+              "call each function on the whole array and select: np.select(condlist, "
+              "[f(x), g(x)]) (np.where(cond, f(x), g(x)) for two pieces), which is "
+              "differentiated, or {register}")
+
+
+def _is_piecewise(target):
+    return getattr(target, "__name__", "") == "piecewise" \
+        and getattr(target, "__module__", "") == "numpy"
+
+
+def refuse_given_lambda(target, call, parsed):
+    """Raise, where the call ``call`` of ``target`` gives a lambda that its own refusal
+    would otherwise refuse (a lambda passed on), the refusal of the call itself when
+    the call is refused whatever function it is given: ``np.piecewise(x, conds, [lambda
+    v: ..., ...])`` and ``max``/``min`` with ``key=`` (their hints give the code to
+    write; the lambda's would lead to this refusal next)."""
+    if target is builtins.max or target is builtins.min:
+        if any(kw.arg == "key" for kw in call.keywords):
+            raise NoDerivativeRuleError(f"no derivative rule for {target.__name__}",
+                                        parsed.location(call),
+                                        hint=_extreme_hint(target.__name__))
+    elif _is_piecewise(target) and any(
+            isinstance(a, gast.Lambda) or isinstance(a, (gast.List, gast.Tuple)) and any(
+                isinstance(e, gast.Lambda) for e in a.elts)
+            for a in list(call.args) + [kw.value for kw in call.keywords]):
+        label = public_label(target, call.func, parsed)
+        register = (f"register one with @s2sad.adjoint({label}) (and @s2sad.tangent for "
+                    f"forward mode)")
+        raise NoDerivativeRuleError(f"no derivative rule for {label}: {_PIECEWISE[0]}",
+                                    parsed.location(call),
+                                    hint=_PIECEWISE[1].format(register=register))
+
+
 def _carries_through(target, value, parsed):
     """``(what the callee is, a hint with a {register} field)`` when a call of
     ``target`` without a rule may give an output that depends differentiably on its
@@ -165,11 +205,8 @@ def _carries_through(target, value, parsed):
     given = _takes_functions(target, value) or [
         a for a in list(value.args) + [k.value for k in value.keywords]
         if _gives_function(a, parsed)]
-    if given and name == "piecewise" and getattr(target, "__module__", "") == "numpy":
-        return ("it is given functions, whose results may carry derivatives",
-                "call each function on the whole array and select: np.select(condlist, "
-                "[f(x), g(x)]) (np.where(cond, f(x), g(x)) for two pieces), which is "
-                "differentiated, or {register}")
+    if given and _is_piecewise(target):
+        return _PIECEWISE
     if given:
         return ("it is given a function, whose results may carry derivatives",
                 "call the function given in the differentiated code itself (a loop, "

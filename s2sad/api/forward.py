@@ -56,7 +56,8 @@ def _build_jvp(func, wrt, backend="numpy"):
         if len(args) < k:
             raise TypeError(f"the jvp of {func.__name__} takes " + call_form(
                 bound.func, f"{k} tangent(s) (for {', '.join(wrt_names)})"))
-        refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_complex_arguments(args, kwargs, func.__name__,
+                                 tail=[f"{what} for {w!r}" for w in wrt_names])
         refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments_then(bound.func, args, kwargs, k,
                                 f"{k} tangent(s) (for {', '.join(wrt_names)})", "jvp")

@@ -76,7 +76,7 @@ def _build_hvp(func, wrt, with_grad, backend="numpy"):
     def product(*args, **kwargs):
         if not args:
             raise TypeError(f"the hvp of {func.__name__} takes its arguments followed by v")
-        refuse_complex_arguments(args, kwargs, func.__name__)
+        refuse_complex_arguments(args, kwargs, func.__name__, tail=[what])
         refuse_foreign_arguments(func, args, kwargs)   # (a deque, a set: see foreign)
         values = arguments_then(bound.func, args, kwargs, 1,
                                 f"the direction v (shaped like {', '.join(wrt_names)})", "hvp")

@@ -48,7 +48,9 @@ def cached_transform(func, kind, wrt, make):
     the same function object is always right.
     """
     try:
-        key = (kind, wrt if not isinstance(wrt, list) else tuple(wrt))
+        # (each item with its type: wrt=True, refused, or 1.0 is no hit for wrt=1)
+        key = (kind, tuple((type(w), w) for w in wrt) if isinstance(wrt, (tuple, list))
+               else (type(wrt), wrt))
         hash(key)
         store = func.__dict__.get(TRANSFORMS)
     except (TypeError, AttributeError):   # an unhashable wrt, no __dict__: no caching

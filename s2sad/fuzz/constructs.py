@@ -503,7 +503,7 @@ CLAIMED = frozenset({
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
-    "nested_dict_state",
+    "nested_dict_state", "hint_forms",
     "module_closure", "recursive_containers"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
     | CONTAINER_FEATURES)

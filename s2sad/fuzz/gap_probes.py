@@ -1,7 +1,8 @@
 """The probes of ``generator/gap_forms.py``'s constructs (forms the README claims that
 only regression tests wrote: itertools' index tuples, accumulators, sum of lists, map, a
-module-level lambda, numpy's constants and casts, lstsq and pinv; two refusals that must
-stay refusals; and what the checker does around ``f``: its inputs' memory layouts, an empty
+module-level lambda, numpy's constants and casts, lstsq and pinv, the code refusals' hints
+give; two refusals that must stay refusals; and what the checker does around ``f``: its
+inputs' memory layouts, an empty
 argument, an entry point that is a lambda or a ``functools.partial``): (source, args) of a
 tiny function using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
@@ -52,6 +53,16 @@ GAP_PROBES = {
     "lstsq_pinv": ("def f(m):\n"
                    "    s = np.linalg.lstsq(m.T + C23.T, C3, rcond=None)[0]\n"
                    "    return np.sum(np.tanh(s)) + np.sum(np.linalg.pinv(m + C23) @ C2)\n",
+                   (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
+    "hint_forms": ("def f(m):\n    h = m * 1.0\n    ff = h.flatten()\n"
+                   "    ff[[0, 5]] = np.sin(m.ravel()[:2])\n    h = ff.reshape(h.shape)\n"
+                   "    p = m * 1.0\n    mk = p > 0.0\n    vs = [m[0, 0] * 2.0, 0.5]\n"
+                   "    p[mk] = np.asarray(vs)[np.arange(np.count_nonzero(mk)) % len(vs)]\n"
+                   "    p[np.array([[1, 0, 1]]), np.arange(p.shape[1])] = np.tanh(m[:1, :])\n"
+                   "    g = np.concatenate([h.ravel(), np.zeros(max(8 - h.size, 0))])[:8]\n"
+                   "    s = np.select([m < 0.0, m >= 0.0], [m ** 2, np.sin(m)])\n"
+                   "    p[[1, 0][0]] = m.ravel()[np.argmax([abs(v) for v in m.ravel()])]\n"
+                   "    return np.sum(h * m) + np.sum(p * m) + np.sum(g ** 2) + np.sum(s)\n",
                    (np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]),)),
     # refusals that must stay refusals (located s2sad errors: a deque with maxlen, a class
     # of the user's with .append)

@@ -548,8 +548,8 @@ declare_allocating_type(np.ufunc)
 # ------------------------------------ numpy's scalar types called, and integer results
 
 # np.float64(x) converts as float(x) does (of an array, an array in float64): the
-# derivative is the cast's, in the argument's float dtype (np.float32(x) has no rule: its
-# refusal names np.array(x, dtype=np.float32), which has one)
+# derivative is the cast's, in the argument's float dtype; np.float32(x) likewise, as
+# x.astype(np.float32) (its tangent in float32, its adjoint in x's dtype)
 @adjoint(np.float64, view="maybe")   # (np.float64(x) of a float64 array is x itself)
 def float64_adjoint(y, y_bar, x):
     return cast_bar(y_bar, y, x)
@@ -557,6 +557,16 @@ def float64_adjoint(y, y_bar, x):
 
 @tangent(np.float64)
 def float64_tangent(y, x, x_dot):
+    return cast_dot(x_dot, y)
+
+
+@adjoint(np.float32, view="maybe")   # (as np.float64's: a float32 array may be kept)
+def float32_adjoint(y, y_bar, x):
+    return cast_bar(y_bar, y, x)
+
+
+@tangent(np.float32)
+def float32_tangent(y, x, x_dot):
     return cast_dot(x_dot, y)
 
 

@@ -60,7 +60,7 @@ def test_the_feature_appears(feature):
              "lstsq_pinv": "np.linalg.lstsq(|np.linalg.pinv(", "deque_maxlen": "deque(maxlen=2)",
              "class_append": ".append(np.sin(", "empty_arg": "ze",
              "entry_lambda": "fe = lambda", "entry_partial": "kq=0.5",
-             "nested_dict_state": "['m']"}
+             "nested_dict_state": "['m']", "hint_forms": "hf"}
     found = [fuzz.generate(seed, max_statements=6) for seed in range(400)]
     found = [p for p in found if feature in p.features]
     assert len(found) >= 4, len(found)

@@ -425,7 +425,7 @@ def partition_in_place(x):
     (add_out, "np.add(a, x, out=a)", "a[...] = np.add(a, x)"),
     (floor_out_assigned, "y = np.floor(x, out=o)", "o[...] = np.floor(x)"),
     (exp_out_nested, "z = np.exp(x, out=o) + 1.0", "o[...] = np.exp(x)"),
-    (put_in_place, "a.put([0], 1.0)", "a[indices] = values"),
+    (put_in_place, "a.put([0], 1.0)", "flat[indices] = values"),
     (partition_in_place, "a.partition(1)", "np.partition"),
 ])
 @pytest.mark.parametrize("call", [lambda f: s2sad.grad(f), lambda f: s2sad.jvp(f)])

@@ -97,7 +97,7 @@ IN_PLACE = """
     ("multiply_at", "'np.multiply.at(a, indices, values)' writes into its first argument",
      "a[indices[k]] = np.multiply(a[indices[k]], values[k])"),
     ("put_along", "'np.put_along_axis(a, ...)' writes into its first argument in place",
-     "a[np.arange(len(a))[:, None], indices] = values"),
+     "a[np.arange(a.shape[0])[:, None], indices] = values"),
     ("sort_method", "'.sort()' changes the array it is called on in place",
      "a = np.sort(a)"),
 ])

@@ -19,6 +19,11 @@ point that is a lambda or a ``functools.partial``):
 - ``numpy_constants``: ``np.float64(x)`` casts, ``np.searchsorted``, ``np.digitize`` and
   ``np.count_nonzero`` as indices and counts, ``np.finfo(float).eps``;
 - ``lstsq_pinv``: ``np.linalg.lstsq`` of a tall matrix, ``np.linalg.pinv``;
+- ``hint_forms``: the code refusals' hints give (stranger22): a write into a flattened copy
+  reshaped back (``np.put``, ``Y.flat[k] = v``), a mask written with values repeated in
+  turn (``np.place``), ``np.put_along_axis``'s recipes as index writes, ``a.resize``'s
+  zero fill, ``np.select`` (``np.piecewise``), the item of the largest key
+  (``max(xs, key=k)``), one index of an index list (``Y[[1, 2]][0] = v``);
 - ``deque_maxlen``, ``class_append``: ``.append`` of a ``deque(maxlen=2)`` and of an
   instance of the program's own class, which s2sad must refuse, located (the checker fails
   a program using them that a mode differentiates);
@@ -50,13 +55,14 @@ from s2sad.fuzz.program import Param
 
 FIRST_TERMS = ("index_tuples", "dict_accumulator", "sum_lists", "map_call",
                "module_lambda", "numpy_constants", "lstsq_pinv")
-TERM_FEATURES = FIRST_TERMS + ("nested_dict_state",)
+TERM_FEATURES = FIRST_TERMS + ("nested_dict_state", "hint_forms")
 REFUSAL_FEATURES = ("deque_maxlen", "class_append")
 CHECKER_FEATURES = ("input_layout", "empty_arg", "entry_lambda", "entry_partial")
 FEATURES = TERM_FEATURES + REFUSAL_FEATURES + CHECKER_FEATURES
 #: the features in the order their salts were given (a new one last: the others'
 #: streams, and so the programs of a seed without it, stay as they were)
-SALTED = FIRST_TERMS + REFUSAL_FEATURES + CHECKER_FEATURES + ("nested_dict_state",)
+SALTED = FIRST_TERMS + REFUSAL_FEATURES + CHECKER_FEATURES + ("nested_dict_state",
+                                                               "hint_forms")
 #: how often each feature's term is written (a refusal's program is refused whole)
 RATE = {"deque_maxlen": 0.03, "class_append": 0.03, "input_layout": 0.3,
         "empty_arg": 0.08, "entry_lambda": 0.08, "entry_partial": 0.08}
@@ -65,7 +71,7 @@ PARTIAL_VALUES = (0.5, 1.25, -0.75)
 #: the layouts an array argument may be given in (``Param.layout``)
 LAYOUTS = ("F", "T", "S")
 SALTS = (0x1D7A, 0x2C19, 0x5B33, 0x6E05, 0x7A4F, 0x0F6D, 0x3B91, 0x48C2, 0x5D0E, 0x61F7,
-         0x7C2B, 0x0E9A, 0x19B4, 0x2A5D)
+         0x7C2B, 0x0E9A, 0x19B4, 0x2A5D, 0x5F83)
 
 
 def streams(seed):
@@ -225,6 +231,55 @@ def _nested_dict_state(draft, r):
         draft.emit(f"{ns}['m'] = cp{n}")
     draft.return_terms.append(f"0.25 * (np.sum({ns}['m']['a']) + np.sum({ns}['m']['b'] ** 2))")
     draft.use("nested_dict_state")
+
+
+def _hint_forms(draft, r):
+    """A term written as a refusal's hint says (stranger22), of an array parameter."""
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    name, size = f"hf{n}", {V: 3, W: 2, M: 6}[param.shape]
+    form = r.randrange(7)
+    if form == 2 and param.shape != M:
+        form = 0
+    if form == 0:   # np.put(a, [0, k], v), Y.flat[k] = v
+        draft.emit(f"{name} = {x} * 1.0")
+        draft.emit(f"ff{n} = {name}.flatten()")
+        draft.emit(f"ff{n}[[0, {size - 1}]] = np.sin({x}.ravel()[:2])")
+        draft.emit(f"{name} = ff{n}.reshape({name}.shape)")
+    elif form == 1:   # np.place(a, mask, [v, w]): the values in turn
+        draft.emit(f"{name} = {x} * 1.0")
+        draft.emit(f"mk{n} = {name} > 0.0")
+        draft.emit(f"vs{n} = [{x}.ravel()[0] * 2.0, 0.5]")
+        draft.emit(f"{name}[mk{n}] = np.asarray(vs{n})[np.arange(np.count_nonzero(mk{n})) "
+                   f"% len(vs{n})]")
+    elif form == 2:   # np.put_along_axis(a, i, v, axis=0 or 1)
+        draft.emit(f"{name} = {x} * 1.0")
+        if r.random() < 0.5:
+            draft.emit(f"{name}[np.array([[1, 0, 1]]), np.arange({name}.shape[1])] = "
+                       f"2.0 * np.tanh({x}[:1, :])")
+        else:
+            draft.emit(f"{name}[np.arange({name}.shape[0])[:, None], np.array([[2], [0]])] "
+                       f"= 2.0 * {x}[:, :1]")
+    elif form == 3:   # a.resize(k): the first items, zeros after them
+        k = r.choice((2, 4, 8))
+        draft.emit(f"{name} = {x} * 2.0")
+        draft.emit(f"{name} = np.concatenate([{name}.ravel(), np.zeros(max({k} - "
+                   f"{name}.size, 0))])[:{k}].reshape({k})")
+        draft.return_terms.append(f"0.25 * np.sum({name} ** 2 * np.arange({k}.0))")
+        draft.use("hint_forms")
+        return
+    elif form == 4:   # np.piecewise(x, conds, [f, g])
+        draft.emit(f"{name} = np.select([{x} < 0.0, {x} >= 0.0], [{x} ** 2, np.sin({x})])")
+    elif form == 5:   # max(xs, key=abs)
+        draft.emit(f"{name} = {x}.ravel()[np.argmax([abs(v) for v in {x}.ravel()])] * 2.0")
+    else:   # Y[[1, 0]][0] = v meant as the item: Y[[1, 0][0]] = v
+        draft.emit(f"{name} = {x} * 1.0")
+        draft.emit(f"{name}[[1, 0][0]] = np.sin({x}.ravel()[0])")
+    draft.return_terms.append(f"0.25 * np.sum({name} * {x})")
+    draft.use("hint_forms")
 
 
 def _items(param):
@@ -400,7 +455,7 @@ MAKERS = {"index_tuples": _index_tuples, "dict_accumulator": _dict_accumulator,
           "sum_lists": _sum_lists, "map_call": _map_call, "module_lambda": _module_lambda,
           "numpy_constants": _numpy_constants, "lstsq_pinv": _lstsq_pinv,
           "deque_maxlen": _deque_maxlen, "class_append": _class_append,
-          "nested_dict_state": _nested_dict_state}
+          "nested_dict_state": _nested_dict_state, "hint_forms": _hint_forms}
 
 
 def _input_layout(draft, r):

@@ -18,7 +18,8 @@ import gast
 
 from ...rules import registry
 from .. import anno, nodes
-from .assign_messages import (callers_array_hint as _callers_array_hint,
+from .assign_messages import (attribute_store_error as _attribute_store_error,
+                              callers_array_hint as _callers_array_hint,
                               copy_spelling as _copy_spelling,
                               nested_store_error as _nested_store_error,
                               shared_write_error as _shared_write_error)
@@ -43,6 +44,9 @@ class Assignments:
         if norm.effects.unused_result(stmt) or _assigned_none_method(self, stmt):
             return   # (_ = print(...), _ = xs.append(v): as the statements)
         if len(stmt.targets) == 1:
+            if not isinstance(stmt.targets[0], (gast.Name, gast.Tuple, gast.List,
+                                                gast.Subscript)):
+                raise _attribute_store_error(norm, stmt.targets[0], stmt.value)
             self.bind_target(stmt.targets[0], stmt.value)
             return
         atom = norm.flat.atom(stmt.value)
@@ -61,7 +65,7 @@ class Assignments:
         elif isinstance(target, gast.Subscript):
             self.store(target, norm.flat.atom(value))
         else:
-            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
+            raise _attribute_store_error(norm, target)
 
     # ------------------------------------------------------ array writes
     def store(self, target, value_atom, update=None):
@@ -340,7 +344,7 @@ class Assignments:
             self.store(target, nodes.name(norm.flat.operation(total)))
             return
         if not isinstance(target, gast.Name):
-            raise norm.error(f"cannot assign to a {type(target).__name__}", target)
+            raise _attribute_store_error(norm, target, update=op_symbol(stmt.op))
         if isinstance(stmt.op, gast.BitOr) and (
                 norm.dict_writes.holds_dict(target.id)
                 or isinstance(stmt.value, (gast.Dict, gast.DictComp))):

@@ -11,7 +11,7 @@ import gast
 from ...errors import SharedWriteError
 from .. import nodes
 from ..formatting import spelled
-from .views import is_whole_index, slice_bound
+from .views import is_view_index, is_whole_index, slice_bound
 
 
 def shared_write_error(norm, user, written, target, update):
@@ -89,11 +89,15 @@ def nested_store_error(norm, target, base):
                  f"that (of a vector, {name}[{inner}] = v)")
     if isinstance(base, gast.Attribute) and isinstance(base.value, gast.Name):
         name = base.value.id
+        hint = f"write into {name} itself, indexed where {outer} reads it, or bind a " \
+               f"new array: item = {outer}.copy(); item[{inner}] = ..."
+        if base.attr == "flat":   # (Y.flat[k]: the k-th item in C order)
+            hint = (f"index the flattened array and reshape it back: flat = "
+                    f"{name}.flatten(); flat[{inner}] = ...; {name} = "
+                    f"flat.reshape({name}.shape)")
         return norm.error(
             f"a write through {outer} ({outer}[{inner}] = ...) is not supported: s2sad "
-            f"follows writes into an array by its own name", target,
-            hint=f"write into {name} itself, indexed where {outer} reads it, or bind a "
-                 f"new array: item = {outer}.copy(); item[{inner}] = ...")
+            f"follows writes into an array by its own name", target, hint=hint)
     if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
         return norm.error("write into one array at a time: x[i, j] = ..., not "
                           "x[i][j] = ...", target,
@@ -120,12 +124,138 @@ def nested_store_error(norm, target, base):
             f"in place if it is an array (no string key or dict method shows a dict "
             f"there): s2sad does not follow a write into a value a dict holds", target,
             hint=f"build the new array and store it into the dict: {copied}")
-    simple = not any(isinstance(i, (gast.Slice, gast.Tuple))
-                     for i in (base.slice, target.slice))
-    joined = f"{base.value.id}[{_source(base.slice)}, {inner}]" if simple else "x[i, j]"
-    return norm.error("write into one array at a time: x[i, j] = ..., not x[i][j] = ...",
-                      target, hint=f"for an array, write {joined} = ...; for an array a "
-                                   f"list or dict holds, store a new one: {copied}")
+    return _chained_store_error(norm, target, base, copied)
+
+
+def _chained_store_error(norm, target, base, copied):
+    """The refusal of ``x[i][j] = v`` (``base``: ``x[i]``, ``x`` a name), its hint by the
+    kind of ``i``: an integer (``x[i, j] = v``, the same write), an index array or a
+    mask (``x[i]`` is a copy: Python's write changes nothing), a slice (a view: the
+    write into ``x`` through one subscript), or not known (each named)."""
+    name, outer, inner = base.value.id, _source(base), _source(target.slice)
+    kind = _index_kind(base.slice)
+    if kind == "copy":
+        picked = _picked_index(base.slice, target.slice)
+        once = "" if picked is None else (
+            f"; to write into the items of {name} that {outer}[{inner}] reads, index "
+            f"{name} once: {name}[{picked[0]}] = ...{picked[1]}")
+        return norm.error(
+            f"{outer}[{inner}] = ... writes into a copy: {outer} indexes {name} by an "
+            f"index array or a mask, which makes a new array, dropped after the write, so "
+            f"Python leaves {name} as it is", target,
+            hint=f"remove the statement (it changes nothing){once}")
+    message = "write into one array at a time: x[i, j] = ..., not x[i][j] = ..."
+    if kind == "view":
+        return norm.error(message, target, hint=(
+            f"{outer} is a view of {name}: write into {name} with one subscript naming the "
+            f"same items (x[i, :][j] is x[i, j]; x[a:b][j] is x[a + j] of a slice of step "
+            f"1 and j >= 0); for an array a list or dict holds, store a new one: {copied}"))
+    joined = f"{name}[{_source(base.slice)}, {inner}]"
+    if kind == "int":
+        return norm.error(message, target, hint=(
+            f"for an array, write {joined} = ...; for an array a list or dict holds, store "
+            f"a new one: {copied}"))
+    index = _source(base.slice)
+    return norm.error(message, target, hint=(
+        f"if {index} is an integer, write {joined} = ... (the same write); if it is an "
+        f"index array or a mask, {outer} is a copy and Python's write changes nothing "
+        f"(remove it); for an array a list or dict holds, store a new one: {copied}"))
+
+
+#: calls whose result, an index array (a tuple of them, a mask), makes ``x[...]`` a copy
+_INDEX_ARRAY_CALLS = frozenset(("array", "asarray", "arange", "flatnonzero", "argsort"))
+_INDEX_TUPLE_CALLS = frozenset(("nonzero", "where"))
+_MASK_CALLS = frozenset(("isfinite", "isnan", "logical_and", "logical_or", "logical_not"))
+
+
+def _index_kind(index):
+    """"int" for an integer literal, "copy" for an index array or mask spelled as one
+    (a list, a comparison, ``~m``, ``np.arange(...)``...), "view" for a slice (or a
+    tuple holding one, ``None`` or ``...``), else None (a name: not known here)."""
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub):
+        index = index.operand
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return "int"
+    if isinstance(index, gast.Tuple):   # (x[[1, 2], :]: a copy; x[0, :]: a view)
+        kinds = [_index_kind(part) for part in index.elts]
+        return "copy" if "copy" in kinds else "view" if is_view_index(index) else None
+    if is_view_index(index):
+        return "view"
+    if isinstance(index, (gast.List, gast.ListComp, gast.Compare)) or (
+            isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.Invert)):
+        return "copy"
+    if isinstance(index, gast.Call):
+        func = index.func
+        called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+        known = _INDEX_ARRAY_CALLS | _INDEX_TUPLE_CALLS | _MASK_CALLS
+        return "copy" if called in known else None
+    return None
+
+
+def _picked_index(index, inner):
+    """(index, note): the one index into ``x`` of the items ``x[index][inner]`` reads,
+    ``index`` an index array or a mask: ``[1, 2][0]`` of a list literal,
+    ``np.flatnonzero(m)[j]`` of a mask (of a 1-d ``x``), ``np.arange(n)[j]`` of an index
+    array made by a call; None where no one spelling is right (a tuple of indices)."""
+    text, picked = _source(index), _source(inner)
+    called = None
+    if isinstance(index, gast.Call):
+        func = index.func
+        called = func.attr if isinstance(func, gast.Attribute) else getattr(func, "id", "")
+    if isinstance(index, (gast.Compare, gast.UnaryOp)) or called in _MASK_CALLS:
+        return f"np.flatnonzero({text})[{picked}]", " (of a 1-d array)"
+    if called in _INDEX_ARRAY_CALLS:
+        return f"{text}[{picked}]", ""
+    if isinstance(index, gast.List):
+        simple = isinstance(inner, gast.Slice) or (
+            isinstance(inner, gast.Constant) and type(inner.value) is int)
+        return (f"{text}[{picked}]" if simple else f"np.array({text})[{picked}]"), ""
+    return None   # (a tuple of indices, np.nonzero(m)...: in words only)
+
+
+def attribute_store_error(norm, target, value=None, update=None):
+    """The refusal of an assignment to ``target``, not a name, a tuple or an item: an
+    attribute (``y.shape = s``, ``obj.w = v``; ``value``: the user's value where it is
+    known, ``update``: the operator of ``y.shape op= ...``)."""
+    if not isinstance(target, gast.Attribute):
+        return norm.error(f"cannot assign to {_source(target)}", target)
+    owner, attr = _source(target.value), target.attr
+    op = "=" if update is None else f"{update}="
+    given = spelled(value) if value is not None and update is None else "..."
+    written = f"{owner}.{attr} {op} {given}"
+    words = _ATTRIBUTE_WORDS.get(attr)
+    if words is None:
+        return norm.error(
+            f"assigning an attribute ({written}) changes the object {owner} holds in "
+            f"place: s2sad follows the values bound to names, not attributes set", target,
+            hint=f"bind the value to a name ({attr} = ...) and read that name where "
+                 f"{owner}.{attr} is read (pass it to the functions that read it)")
+    message, hint = words
+    shape = given if given != "..." else "shape"
+    return norm.error(f"{written}: " + message.format(o=owner), target,
+                      hint=hint.format(o=owner, v=given, shape=shape))
+
+
+#: an array's attribute assigned -> (what Python does, what to write instead)
+_ATTRIBUTE_WORDS = {
+    "shape": ("it reshapes the array {o} holds in place (every name holding that array "
+              "sees the new shape), which s2sad does not follow",
+              "bind the reshaped array to the name: {o} = {o}.reshape({shape})"),
+    "dtype": ("it makes {o} read the bytes of its items as the new type (the values are "
+              "not converted: it is {o} = {o}.view(t)), which has no derivative",
+              "to convert the values, write {o} = {o}.astype({v}) (a different "
+              "function: the values kept, their bytes not)"),
+    "real": ("it writes into the array {o} holds in place (of a real array, {o}.real is "
+             "{o} itself), which s2sad follows only as a write into {o}",
+             "write {o}[...] = {v}"),
+    "imag": ("of a real array Python raises TypeError; of a complex one it writes the "
+             "imaginary parts, and s2sad does not differentiate complex values",
+             "keep the values real"),
+    "flat": ("it writes every item of {o} in place (repeating the values in turn), "
+             "which s2sad follows only as a write into {o}",
+             "write {o}[...] = {v} (one value), or {o}[...] = np.reshape({v}, {o}.shape) "
+             "(one value per item)"),
+}
 
 
 def _items_looped(norm, user):

@@ -18,6 +18,7 @@ import builtins
 
 import gast
 
+from ...analysis.lookup import refuse_given_lambda
 from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..callers import called_partial
@@ -363,6 +364,7 @@ class Flattener:
         else:
             target, callee_expr = self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
+            refuse_given_lambda(target, node, norm.parsed)   # (np.piecewise's, key=)
             node = bound_as_the_api(norm, node, func, target)   # (a derivative called here)
             args, extra, given = [], node.args, node.keywords
         # a rule reads a list literal's items (np.stack([a, b])); a function of the

@@ -20,7 +20,12 @@ from .. import nodes
 #: ndarray methods that change the array they are called on -> what to write instead
 IN_PLACE_METHODS = {
     "fill": "a = np.full_like(a, value)", "sort": "a = np.sort(a) (of a list: a = sorted(a))",
-    "put": "a = a.copy(); a[indices] = values", "resize": "a = np.resize(a, shape)",
+    "put": "flat = a.flatten(); flat[indices] = values; a = flat.reshape(a.shape) "
+           "(a.put's indices index the flattened array; values: one per index, or one "
+           "value)",
+    "resize": "a = np.concatenate([a.ravel(), np.zeros(max(n - a.size, 0))])[:n]"
+              ".reshape(shape), n the new size (a.resize keeps a's first n items in C "
+              "order and fills the rest with zeros; np.resize would repeat them)",
     "itemset": "a[index] = value", "setfield": "build the new array",
     "partition": "a = np.partition(a, k)", "setflags": "drop the call",
     "byteswap": "a = a.byteswap()", "shuffle": "a = rng.permutation(a)",
@@ -29,12 +34,39 @@ IN_PLACE_METHODS = {
 
 #: numpy functions that write into their first argument -> what to write instead
 IN_PLACE_FUNCTIONS = {
-    "copyto": "a = b.copy() (or a = np.where(mask, b, a))", "put": "a[indices] = values",
-    "place": "a = np.where(mask, values, a)", "putmask": "a = np.where(mask, values, a)",
-    "fill_diagonal": "a[np.arange(n), np.arange(n)] = value",
-    "put_along_axis": "a = a.copy(); a[np.arange(len(a))[:, None], indices] = values (2-d, "
-                      "axis=1)",
+    "copyto": "a = b.copy() (or a = np.where(mask, b, a))",
+    "put": "flat = a.flatten(); flat[indices] = values; a = flat.reshape(a.shape) "
+           "(np.put's indices index the flattened array; values: one per index, or one "
+           "value)",
+    "place": "a[mask] = values (values: one per True item of mask, or one value; np.place "
+             "repeats fewer values in turn: a[mask] = np.asarray(values)[np.arange("
+             "np.count_nonzero(mask)) % len(values)])",
+    "putmask": "a = np.where(mask, values, a) (values: of a's shape, or one value)",
+    "fill_diagonal": "a[np.arange(n), np.arange(n)] = value, n = min(a.shape)",
+    "put_along_axis": "of a 2-d a, axis=0: a[indices, np.arange(a.shape[1])] = values; "
+                      "axis=1: a[np.arange(a.shape[0])[:, None], indices] = values; of a "
+                      "1-d a: a[indices] = values",
 }
+
+
+def _put_along_axis_hint(call):
+    """The hint of ``np.put_along_axis(a, indices, values, axis)`` for the axis the call
+    gives as a literal (0, 1, -1 or None), else the recipes of each."""
+    axis = call.args[3] if len(call.args) > 3 else next(
+        (kw.value for kw in call.keywords if kw.arg == "axis"), None)
+    given = axis.operand.value * -1 if isinstance(axis, gast.UnaryOp) and isinstance(
+        axis.op, gast.USub) and isinstance(axis.operand, gast.Constant) else (
+        axis.value if isinstance(axis, gast.Constant) else "?")
+    if given is None:
+        return ("axis=None indexes the flattened array: flat = a.flatten(); "
+                "flat[indices] = values; a = flat.reshape(a.shape)")
+    if given == 0:
+        return ("of a 2-d a: a[indices, np.arange(a.shape[1])] = values; of a 1-d a: "
+                "a[indices] = values")
+    if given in (1, -1):
+        return ("of a 2-d a: a[np.arange(a.shape[0])[:, None], indices] = values" +
+                ("; of a 1-d a: a[indices] = values" if given == -1 else ""))
+    return IN_PLACE_FUNCTIONS["put_along_axis"]
 
 
 #: a ufunc's method -> the position of its ``out`` (reduce(array, axis, dtype, out),
@@ -126,9 +158,11 @@ def writes_in_place(call):
     owner = func.value if isinstance(func, gast.Attribute) else None
     on_numpy = isinstance(owner, gast.Name) and owner.id in ("np", "numpy")
     if owner is not None and on_numpy and name in IN_PLACE_FUNCTIONS:
+        hint = _put_along_axis_hint(call) if name == "put_along_axis" \
+            else IN_PLACE_FUNCTIONS[name]
         return (f"'{spelled}(a, ...)' writes into its first argument in place; s2sad "
                 f"differentiates values, not such writes",
-                f"compute the new array and assign it: {IN_PLACE_FUNCTIONS[name]}")
+                f"compute the new array and assign it: {hint}")
     if name == "at" and isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name) \
             and owner.value.id in ("np", "numpy"):
         # (np.add.at and np.subtract.at are differentiated: see .scatter)
