@@ -132,6 +132,8 @@ def tree_map(f, tree, *rest):
 
 
 def _float_like(x):
+    if isinstance(x, (str, bytes)):   # (numpy reads "f4" as a dtype's name)
+        return np.dtype(np.float64)
     dtype = np.result_type(x)
     return dtype if dtype.kind in "fc" else np.dtype(np.float64)
 

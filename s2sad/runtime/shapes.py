@@ -154,7 +154,11 @@ def _product(sizes):
 
 
 def float_like(x):
-    """The floating dtype an adjoint of ``x`` has: x's own if it is inexact."""
+    """The floating dtype an adjoint of ``x`` has: x's own if it is inexact; float64 for
+    a string or bytes (a leaf that carries no derivative: numpy would read "1.5" or
+    "f4" as the name of a dtype)."""
+    if isinstance(x, (str, bytes)):
+        return np.dtype(np.float64)
     dtype = np.result_type(x)
     if dtype.kind in "fc":
         return dtype

@@ -120,6 +120,8 @@ def tree_like(g, x):
             if type(x) in (list, tuple) else [tree_like(gi, xi) for gi, xi in zip(g, x)]
     if isinstance(x, dict):
         return {k: tree_like(g.get(k), v) for k, v in x.items()}
+    if isinstance(x, (str, bytes)):   # no number carries no derivative (float(s) read it)
+        return 0.0
     return g
 
 
