@@ -19,7 +19,7 @@ from s2sad.runtime import (
     ensure_scalar_output,
     item_bar,
     mean_bar,
-    size_of,
+    mean_count,
     tree_like,
     unbroadcast,
     unshared,
@@ -187,7 +187,7 @@ def adam_loss_value_and_grad(params, X, y, steps):
     adam_loss = np.mean(power_3)
     ensure_scalar_output(adam_loss, 'adam_loss')
     # grad of line 39: return np.mean(residual ** 2)
-    power_3_bar = 1.0 / size_of(power_3)
+    power_3_bar = 1.0 / mean_count(power_3)
     residual_2_bar = 2 * power_3_bar * residual_2
     # grad of line 38: residual = np.dot(X, p["w"]) + p["b"] - y
     add_5_bar = unbroadcast(residual_2_bar, add_5)

@@ -11,7 +11,7 @@ from s2sad.runtime import (
     dot_lhs_bar,
     dot_rhs_bar,
     ensure_scalar_output,
-    size_of,
+    mean_count,
     tree_like,
     unbroadcast,
     unpacked_bar,
@@ -50,7 +50,7 @@ def mlp_loss_value_and_grad(layers, X, y):
     mlp_loss = np.mean(power)
     ensure_scalar_output(mlp_loss, 'mlp_loss')
     # grad of line 19: return np.mean((prediction - y) ** 2)
-    power_bar = 1.0 / size_of(power)
+    power_bar = 1.0 / mean_count(power)
     sub_bar = 2 * power_bar * sub
     prediction_bar = unbroadcast(sub_bar, prediction)
     # grad of line 18: prediction = np.dot(h, W) + b

@@ -9,7 +9,7 @@ from s2sad.runtime import (
     dot_lhs_bar,
     dot_rhs_bar,
     ensure_scalar_output,
-    size_of,
+    mean_count,
     unbroadcast,
 )
 
@@ -28,7 +28,7 @@ def loss_value_and_grad(W1, b1, W2, b2, X, y):
     loss = np.mean(power)
     ensure_scalar_output(loss, 'loss')
     # grad of line 10: return np.mean((prediction - y) ** 2)
-    power_bar = 1.0 / size_of(power)
+    power_bar = 1.0 / mean_count(power)
     sub_bar = 2 * power_bar * sub
     prediction_bar = unbroadcast(sub_bar, prediction)
     # grad of line 9: prediction = np.dot(hidden, W2) + b2

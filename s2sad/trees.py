@@ -131,7 +131,12 @@ def tree_map(f, tree, *rest):
     return f(tree, *rest)
 
 
+_STRINGS = frozenset({str, bytes, np.str_, np.bytes_})
+
+
 def _float_like(x):
+    if x.__class__ in _STRINGS:   # (numpy reads "f4" as a dtype's name)
+        return np.dtype(np.float64)
     dtype = np.result_type(x)
     return dtype if dtype.kind in "fc" else np.dtype(np.float64)
 

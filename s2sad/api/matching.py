@@ -31,6 +31,8 @@ def match_gradient(g, like, func=None):
         return g
     if g is None or isinstance(like, (list, tuple, dict)):
         return match_tree(g, like, func)
+    if isinstance(like, (str, bytes)):   # no number: no derivative, whatever f made of it
+        return 0.0
     if is_duck(g) or is_duck(like):   # a Dask argument's gradient is a Dask array
         return lazy_derivative(as_like(g, like), like, func, "gradient")
     if is_complex(g):   # real arguments (checked): a complex intermediate leaked
@@ -92,6 +94,8 @@ def match_derivative(t, like, func=None):
     a container's derivative has its containers exactly (see :func:`match_tree`)."""
     if t is None or isinstance(like, (list, tuple, dict)):
         return match_tree(t, like, func, match_derivative)
+    if isinstance(like, (str, bytes)):   # no number: no derivative (float("1.5") reads it)
+        return 0.0
     if is_duck(t) or is_duck(like):
         return lazy_derivative(as_like(t, like), like, func, "derivative")
     if is_complex(t):   # real arguments (checked): a complex intermediate leaked

@@ -61,6 +61,12 @@ CLAIM_PROBES = {
                           "    uw1 *= 0.5\n    return np.sum(ub1)\n", (X3,)),
     "slice_update": ("def f(x):\n    s = np.sin(x) * 1.0\n    a = s[:1]\n    b = s[1:]\n"
                      "    b -= 0.5 * a\n    return np.sum(np.tanh(b)) + np.sum(a)\n", (X3,)),
+    # np.add.at / np.subtract.at on a parameter of f (copied at the start, as for
+    # x[i] += v), a position named twice
+    "param_ufunc_at": ("def f(x):\n    s = np.sum(np.sin(x) * x)\n"
+                       "    np.add.at(x, [0, 0, 2], np.cos(x[1]))\n"
+                       "    np.subtract.at(x, 1, x[2] * 0.5)\n    return s + np.sum(x * x)\n",
+                       (np.array([0.5, 0.1, -0.3]),)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

@@ -534,6 +534,7 @@ REQUIRES = {
     "container_carry": ("for_range",), "loop_index": ("for_range",),
     "made_box_write": ("for_range",),
     "module_from_import": ("module_attr",),
+    "param_ufunc_at": ("param_array_write",),
 }
 
 PROBE_SHAPES = {S: "0.7", V: "np.array([0.5, 0.1, -0.3])", W: "np.array([0.4, -0.2])",

@@ -71,6 +71,8 @@ MUST_WORK = {"int_counter": r"\bc\d+ (\+= 1\b|= start\b)",
              # a write into a parameter no other name holds, a number parameter rebound,
              # a write through a name for it where the parameter is not read again
              "param_array_write": r"^\s*([xyz]|pw\d+)(\[.*\])? ([-+*]?=) ",
+             # np.add.at / np.subtract.at on a parameter, as its x[i] += v
+             "param_ufunc_at": r"^\s*np\.(add|subtract)\.at\([xyz], ",
              # the out=None idiom (in f, in the helper hnb or its wrapper wnb): never refused on its lines
              "none_buffer": r"^\s*(if ob is None:|ob = |ob\[[\d:]+\] = |hvb = [hw]nb\(|    return hnb\()"}
 

@@ -107,7 +107,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "stored_part", "list_append", "list_push", "list_push_at", "list_put",
                 "list_remove", "list_bar", "list_extend", "list_insert", "list_delete", "list_set",
                 "copy_container", "extend_bar", "insert_bar", "delete_bar", "set_bar",
-                "repeat_bar", "dict_bar", "shape_of", "size_of", "unbroadcast_to",
+                "repeat_bar", "dict_bar", "shape_of", "size_of", "mean_count", "unbroadcast_to",
                 "UNBOUND", "check_bound", "check_not_inplace", "check_in_place",
                 "check_not_shared", "check_real_result",
                 "check_unpacked", "check_item_alone", "check_item_update",

@@ -60,7 +60,7 @@ nondifferentiable(tape_push, tape_pop)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
                   rt.check_unpacked, rt.check_item_alone)
 nondifferentiable(rt.check_item_update)
-nondifferentiable(rt.shape_of, rt.size_of)
+nondifferentiable(rt.shape_of, rt.size_of, rt.mean_count)
 nondifferentiable(rt.call_writing)   # (only where no derivative goes through the call)
 nondifferentiable(rt.zeros_tree)
 

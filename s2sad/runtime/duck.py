@@ -74,6 +74,18 @@ def size_of(x):
     return np.size(x)
 
 
+_NO_ELEMENTS = np.float64(0.0)
+
+
+def mean_count(x):
+    """:func:`size_of` ``x`` as the number a mean of ``x`` divides by: numpy's ``0.0`` for
+    an empty ``x`` (a Python int otherwise), so that the share ``g / count`` of each
+    element is numpy's inf or nan (spread over no element, as ``np.mean`` of no element
+    is nan), where Python's division would raise."""
+    n = size_of(x)
+    return _NO_ELEMENTS if n.__class__ is int and n == 0 else n
+
+
 def unknown_shape(x):
     """Whether a duck array has an axis of a length not known before it is computed
     (Dask's ``nan`` after a boolean mask)."""

@@ -154,11 +154,23 @@ def _product(sizes):
 
 
 def float_like(x):
-    """The floating dtype an adjoint of ``x`` has: x's own if it is inexact."""
-    dtype = np.result_type(x)
+    """The floating dtype an adjoint of ``x`` has: x's own if it is inexact; float64 for
+    a string or bytes (a leaf that carries no derivative: numpy would read "1.5" or
+    "f4" as the name of a dtype)."""
+    if x.__class__ is _ndarray:
+        dtype = x.dtype
+    elif x.__class__ in _STRINGS:
+        return _FLOAT64
+    else:
+        dtype = np.result_type(x)
     if dtype.kind in "fc":
         return dtype
-    return np.dtype(np.float64)
+    return _FLOAT64
+
+
+_FLOAT64 = np.dtype(np.float64)
+#: (asked by class: isinstance costs more than float_like's own work)
+_STRINGS = frozenset({str, bytes, np.str_, np.bytes_})
 
 
 

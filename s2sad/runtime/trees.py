@@ -11,7 +11,7 @@ from ..rules.records import fact
 
 from .indexing import getitem_bar
 from .scatter import added_at
-from .shapes import _SCALAR_TYPES, float_like, unbroadcast, zeros_like
+from .shapes import _SCALAR_TYPES, _STRINGS, float_like, unbroadcast, zeros_like
 
 
 @fact(allocates=True, linear=("g",))
@@ -120,6 +120,8 @@ def tree_like(g, x):
             if type(x) in (list, tuple) else [tree_like(gi, xi) for gi, xi in zip(g, x)]
     if isinstance(x, dict):
         return {k: tree_like(g.get(k), v) for k, v in x.items()}
+    if x.__class__ in _STRINGS:   # no number carries no derivative (float(s) read it)
+        return 0.0
     return g
 
 

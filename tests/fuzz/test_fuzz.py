@@ -445,6 +445,10 @@ CONSTRUCT_SIGNS = {
                           r"\n\s+v\d+ = np\.tanh\(pw\d+\) \*", r"\n\s+pw\d+\[\d\] [+]?= ",
                           r"\n\s+pv\d+\[\d\] [+]?= ", r"\n\s+[xyz] = [xyz] \* -?\d",
                           r"\n\s+[xyz] [-+]= (?!.*\b[xyz]\b)"],
+    # np.add.at / np.subtract.at on f's parameters: an item, a position named twice, a list
+    "param_ufunc_at": [r"\n\s+np\.add\.at\([xyz], ", r"\n\s+np\.subtract\.at\([xyz], ",
+                       r"\n\s+np\.(add|subtract)\.at\([xyz], \[(\d), \2\], ",
+                       r"\n\s+np\.(add|subtract)\.at\([xyz], \[\d, \d(, \d)?\], "],
     "zero_pow": [r"\) \*\* 0(?![.\d])", r"np\.power\(.*, 0\.0\)", r"\*\* p\b|np\.power\(.*, p\)"],
     # issue 15: GradBench's forms (buffers ``bufN``)
     "tuple_item_targets": [r"\n\s+buf\d+\[\w+\], v\d+ = \(", r"\n\s+v\d+, buf\d+\[\w+\] = \(",

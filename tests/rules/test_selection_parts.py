@@ -244,7 +244,9 @@ def test_add_at_repeated_index_gathers_every_value(load):
     np.testing.assert_allclose(s2sad.grad(f, wrt=1)(x, v), np.cos([3.0, 3.0, 3.0]))
 
 
-def test_add_at_into_an_argument_or_a_shared_array_is_refused(load):
+def test_add_at_into_a_shared_array_is_refused_into_an_argument_differentiated(load):
+    """Into an argument it writes into the copy made at the start, as x[[0, 0]] += v
+    would (it was refused: stranger22a r9); the derivative by hand: 2 * x_new."""
     module = load("add_at_refused", """
         import numpy as np
 
@@ -263,8 +265,11 @@ def test_add_at_into_an_argument_or_a_shared_array_is_refused(load):
             np.add.at(y, [1, 1], values=v)
             return np.sum(y)
         """)
-    for f, said in ((module.into_argument, "cannot write into 'x'"),
-                    (module.shared, "would also change 'w'"),
+    given = np.ones(4)
+    np.testing.assert_allclose(s2sad.grad(module.into_argument)(given, np.ones(2)),
+                               [6.0, 2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(given, np.ones(4))   # the caller's array as it was
+    for f, said in ((module.shared, "would also change 'w'"),
                     (module.keyword, "with three positional arguments")):
         with pytest.raises(s2sad.errors.S2sadError) as info:
             s2sad.grad(f)(np.ones(4), np.ones(2))

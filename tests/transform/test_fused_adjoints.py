@@ -263,14 +263,14 @@ def test_means_fuse_and_differentiate(shapes):
 def test_a_whole_mean_is_one_share_per_element():
     text = body_of(s2sad.source(means, wrt=(0, 1)))
     assert "mean_bar" not in text
-    assert "_bar = 1.0 / size_of(" in text
+    assert "_bar = 1.0 / mean_count(" in text
 
 
 def test_a_mean_in_a_loop_is_not_fused_and_stays_right():
     check_grads(mean_in_a_loop, (np.array([0.3, -0.2, 0.8]), 3), wrt=(0,),
                 modes=("reverse", "forward"))
     text = s2sad.source(mean_in_a_loop)
-    assert "mean_bar" in text and "size_of" not in text
+    assert "mean_bar" in text and "mean_count" not in text
 
 
 # ------------------------------------------------ the copy that keeps an adjoint apart

@@ -41,7 +41,8 @@ from .products import dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar
 from .reductions import (expand_summed, extremum_bar, mean_bar, nonzero_checked, prod_bar,
                          reduced_count, sum_bar)
 from .scans import cumsum_bar
-from .shapes import range_item, shape_of, size_of, unbroadcast, unbroadcast_to, zeros_like
+from .shapes import (mean_count, range_item, shape_of, size_of, unbroadcast, unbroadcast_to,
+                     zeros_like)
 from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar, loop_items_dot,
                     scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
@@ -57,7 +58,7 @@ __all__ = [
     "expand_summed", "extremum_bar", "mean_bar", "nonzero_checked", "prod_bar", "reduced_count", "sum_bar",
     "finite_mask", "sinc_slope",
     "add_item", "first_extreme", "dot_lhs_bar", "dot_rhs_bar", "ensure_scalar_output", "loop_items", "matmul_lhs_bar", "matmul_rhs_bar",
-    "shape_of", "size_of", "unbroadcast", "unbroadcast_to", "zeros_like",
+    "shape_of", "size_of", "mean_count", "unbroadcast", "unbroadcast_to", "zeros_like",
     "cumsum_bar",
     "adjoint_copy", "cast_dot", "extend_bar", "list_append", "list_bar", "list_extend", "list_push", "list_put", "list_remove",
     "repeat_bar",

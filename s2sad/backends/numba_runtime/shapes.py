@@ -39,6 +39,20 @@ def zeros_like(x):
     return _numpy.zeros_like(x)
 
 
+def mean_count(x):
+    """:func:`s2sad.runtime.mean_count` (numba: an array's size, 1 for a number)."""
+    return _duck.mean_count(x)
+
+
+@overload(mean_count, inline="always")
+def _mean_count(x):
+    if is_array(x):
+        return lambda x: x.size
+    if is_number(x):
+        return lambda x: 1
+    return None
+
+
 def size_of(x):
     """:func:`s2sad.runtime.size_of` (numba: an array's size, 1 for a number)."""
     return _duck.size_of(x)

@@ -18,6 +18,10 @@ from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.ops import LIM, M, S, SHAPES, V, W, _p
 
 FEATURE = "param_array_write"
+#: an update of an item or by an integer list written ``np.add.at(x, i, v)`` (or
+#: ``np.subtract.at``), repeated positions too: the argument is copied at the start, as
+#: for ``x[i] += v``
+UFUNC_AT = "param_ufunc_at"
 
 #: (subscript, shape of the part) of slice writes into a parameter of each shape (a part
 #: of a shape outside SHAPES is written a number, broadcast)
@@ -231,6 +235,10 @@ class ParamWrites:
                     code, bound = f"{_p(code)} * {var.name}{other}", bound * var.bound
                     code, bound = self.exprs.squash(code, bound, LIM)
             op = r.choice(["+=", "-="])
+            if kind in ("item", "list") and ":" not in sub and self.draft.has(UFUNC_AT) \
+                    and r.random() < 0.5:
+                var.bound += bound * self.ufunc_at(var, sub, op, code)
+                return
             self.draft.emit(f"{target} {op} {code}")
             var.bound += bound
         else:
@@ -240,6 +248,22 @@ class ParamWrites:
             code, bound = self.exprs.squash(code, bound, min(cap, LIM))
             self.draft.emit(f"{target} = {code}")
             var.bound = max(var.bound, bound)
+
+    def ufunc_at(self, var, sub, op, code):
+        """``x[sub] op= code`` written ``np.add.at(x, index, code)`` (``-=``: subtract),
+        an item's position maybe named twice (it gets the value twice); returns how many
+        times a position may get the value."""
+        r = self.draft.r
+        self.draft.use(UFUNC_AT)
+        inner, times = sub[1:-1], 1
+        whole_list = inner.startswith("[") and inner.endswith("]") and inner.count("[") == 1
+        if "," not in inner and r.random() < 0.5:
+            inner, times = f"[{inner}, {inner}]", 2
+        elif "," in inner and not whole_list:
+            inner = f"({inner})"
+        spelled = "np.add.at" if op == "+=" else "np.subtract.at"
+        self.draft.emit(f"{spelled}({var.name}, {inner}, {code})")
+        return times
 
     def writes(self, var, n):
         """``n`` writes in a row."""

@@ -17,7 +17,7 @@ import inspect
 
 import gast
 
-from ...rules import registry
+from ...rules import identity, registry
 from .. import anno, nodes, printer
 from ..parse import is_user_function
 from .lists import closed_under_copies, list_extensions, list_mutation, mutated_lists
@@ -106,6 +106,21 @@ def written_parameters(fn, params, dict_roots, line_of, walked=None, dicts=(), f
     return first_lines, dict_lines, written
 
 
+def _ufunc_writes(walked, params, rebound_of, ufunc_write):
+    """``(parameter, call)`` for each ``np.add.at(parameter, i, v)`` among the nodes
+    ``walked`` (``ufunc_write(call)`` says which calls are ufunc writes) that writes into
+    the argument, not a new array the name was rebound to (``rebound_of()``, asked where
+    there is such a call: see :func:`_freshly_rebound`)."""
+    rebound = None
+    for t in nodes.of_class(walked, gast.Call):
+        if t.func.__class__ is gast.Attribute and t.func.attr == "at" and t.args \
+                and t.args[0].__class__ is gast.Name and t.args[0].id in params \
+                and ufunc_write(t):
+            rebound = rebound_of() if rebound is None else rebound
+            if id(t) not in rebound.get(t.args[0].id, ()):
+                yield t.args[0].id, t
+
+
 def _freshly_rebound(fn, params, fresh=None):
     """``{parameter: ids of nodes}``: the nodes of the statements after the first
     statement of the body (not in a branch or a loop) that binds the parameter to the
@@ -145,6 +160,12 @@ class ArgumentCopies:
             fn, params, roots, lambda t: walk.parsed.location(t).line, walked,
             walk.dict_writes.dict_names() | walk.dict_writes.param_dicts, self.new_array,
             set(walk.param_sequences))
+        # np.add.at(x, i, v) on a parameter writes into it as x[i] += v does
+        for user, t in _ufunc_writes(walked, params, lambda: _freshly_rebound(
+                fn, params, self.new_array), self.ufunc_write):
+            line = walk.parsed.location(t).line
+            first_lines[user] = min(line, first_lines.get(user, line))
+            written = sorted(set(written) | {user})
         outside = self.outside_values() if dict_lines else []
         defaults = self.written_defaults(dict_lines)
         if dict_lines and (len(params) > 1 or outside or defaults):
@@ -198,6 +219,19 @@ class ArgumentCopies:
                                          defaults=defaults)
         self.copy_arguments(sorted(changed), [u for u in written if u in params
                                               and u not in changed])
+
+    def ufunc_write(self, call):
+        """Whether ``call`` (``np.add.at(x, i, v)``, its first argument a name) is a ufunc
+        write with a rule (see ``scatter.ufunc_write``), read without noting a use."""
+        walk = self.walk
+        path = walk.module_names.global_path(call.func)
+        if path is None or path[0] in walk.params or not registry.UFUNC_WRITES:
+            return False
+        obj = walk.parsed.resolve(path[0], None)
+        for part in path[1:]:
+            obj = getattr(obj, part, None)
+        entry = registry.UFUNC_WRITES.get(identity.key(obj))
+        return entry is not None and identity.same(entry[0], obj)
 
     def new_array(self, call):
         """Whether the user's ``call`` makes a new array, never one of its arguments: a

@@ -84,7 +84,9 @@ class BackwardSweep:
         x = product.targets[0].id
         if mean:   # each element's share: s_bar over the count averaged, named x_bar
             # size_of: np.size, which Dask lacks (numpy's fallback computes the array)
-            count = nodes.call(self.env.helper("size_of"), [nodes.name(x)])
+            # (mean_count: numpy's 0.0 for an empty x, whose share is then numpy's inf
+            # or nan spread over no element, where Python's division by 0 would raise)
+            count = nodes.call(self.env.helper("mean_count"), [nodes.name(x)])
             if axis is not None:
                 count = gast.BinOp(left=count, op=gast.FloorDiv(),
                                    right=nodes.call(self.env.helper("size_of"),
