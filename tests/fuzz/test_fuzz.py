@@ -505,7 +505,9 @@ CONSTRUCT_SIGNS = {
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",
-                    r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0"],
+                    r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0",
+                    # (hnb's else branch writing into the array given: fixknown22b)
+                    r"\n    else:\n        out\[\d\] = 0\.125\n"],
     # a 0-d array written whole, added into or scaled (in a loop too), read as a number
     "zero_d_write": [r"\bzd\d+ = np\.zeros\(\(\)\)\n", r"\bzd\d+\[\.\.\.\] = ",
                      r"\bzd\d+\[\(\)\] = ", r"\bzd\d+\[(\.\.\.|\(\))\] \+= ",
