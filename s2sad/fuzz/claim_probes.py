@@ -61,6 +61,10 @@ CLAIM_PROBES = {
                           "    uw1 *= 0.5\n    return np.sum(ub1)\n", (X3,)),
     "slice_update": ("def f(x):\n    s = np.sin(x) * 1.0\n    a = s[:1]\n    b = s[1:]\n"
                      "    b -= 0.5 * a\n    return np.sum(np.tanh(b)) + np.sum(a)\n", (X3,)),
+    # a refusal that must stay one: an overwrite flag True by position, the result unused
+    "overwrite_position": ("def f(x):\n    ow1 = np.asfortranarray(np.outer(x, x) + np.eye(3))\n"
+                           "    _ = sla.lu_factor(ow1, True)\n    return np.sum(np.tanh(ow1))\n",
+                           (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

@@ -502,6 +502,9 @@ CONSTRUCT_SIGNS = {
     "dict_merge_computed": [r"\n\s+\w+ \|= \{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
                             r"\n\s+\w+\.update\(\{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
                             r"\{f'\w\{i\d+\}': ", r"\{'\w' \+ str\(i\d+\): "],
+    # a scipy.linalg call given its overwrite flag True by position (must be refused)
+    "overwrite_position": [r"\n\s+_ = sla\.\w+\(ow\d+, ", r"\n\s+oy\d+ = sla\.solve\(ow\d+, ",
+                           r"\n\s+oy\d+ = sla\.lu_factor\(ow\d+, True\)\[0\]"],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",
