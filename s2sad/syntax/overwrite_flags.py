@@ -28,10 +28,11 @@ def check(parsed, calls, users_helper, libraries):
     through a module-level ``functools.partial`` holding one).  ``users_helper(parsed,
     func)``: whether the callee ``func`` is a function of the user's (not refused);
     ``libraries``: the root packages whose functions are not the user's."""
+    known = {}
     for node in calls:
         flag = _keyword_flag(node)
         if flag is None and len(node.args) > 1:
-            flag = _positional_flag(parsed, node, libraries)
+            flag = _positional_flag(parsed, node, libraries, known)
         if flag is None:
             continue
         if users_helper(parsed, node.func):
@@ -63,33 +64,51 @@ def _keyword_flag(node):
     return None
 
 
-def _positional_flag(parsed, node, libraries):
+def _positional_flag(parsed, node, libraries, known):
     """``(name, value, position)`` of the first ``overwrite_*`` parameter the library
     callee of ``node`` takes by position and the call gives (not the literal False),
-    else None; a partial's held positions and keywords are its callee's."""
-    target = parsed.resolve_callee(node.func)
-    if target is None:
-        return None
-    held, keywords = (), {}
-    if isinstance(target, functools.partial):
-        held, keywords, target = target.args, target.keywords, target.func
-    if _users_function(target, libraries):
-        return None   # (a helper of the user's: inlined, its parameters its own)
-    for name, value in keywords.items():
-        if name.startswith(_PREFIX) and value is not False:
-            return name, gast.Constant(value=value, kind=None), None
-    for position, name in _flag_positions(target):
-        if position < len(held):
-            if held[position] is not False:
-                return name, gast.Constant(value=held[position], kind=None), None
-            continue
-        at = position - len(held)
+    else None; a partial's held positions and keywords are its callee's.  ``known``:
+    per dotted callee spelling, what :func:`_callee_flags` found (the same at every call
+    of one function)."""
+    spelled = nodes.dotted_parts(node.func)
+    key = spelled and (spelled[0], tuple(spelled[1]))
+    found = known.get(key) if key else None
+    if found is None:
+        found = _callee_flags(parsed.resolve_callee(node.func), libraries)
+        if key:
+            known[key] = found
+    held, flag, positions = found
+    if flag is not None:
+        return flag
+    for position, name in positions:
+        at = position - held
         if at >= len(node.args) or any(isinstance(a, gast.Starred)
                                        for a in node.args[:at + 1]):
             break
         if not _false(node.args[at]):
             return name, node.args[at], at
     return None
+
+
+def _callee_flags(target, libraries):
+    """``(how many positions a partial holds, a flag it holds that is not False or None,
+    the (position, name) of the callee's overwrite_* parameters)`` of the callee
+    ``target`` (none for a function of the user's, or an unknown callee)."""
+    if target is None:
+        return 0, None, ()
+    held, keywords = (), {}
+    if isinstance(target, functools.partial):
+        held, keywords, target = target.args, target.keywords, target.func
+    if _users_function(target, libraries):
+        return 0, None, ()   # (a helper of the user's: inlined, its parameters its own)
+    for name, value in keywords.items():
+        if name.startswith(_PREFIX) and value is not False:
+            return 0, (name, gast.Constant(value=value, kind=None), None), ()
+    positions = _flag_positions(target)
+    for position, name in positions:
+        if position < len(held) and held[position] is not False:
+            return 0, (name, gast.Constant(value=held[position], kind=None), None), ()
+    return len(held), None, tuple(p for p in positions if p[0] >= len(held))
 
 
 def _users_function(target, libraries):

@@ -64,7 +64,7 @@ def test_s2sad_refuses_it_located_in_every_mode(tmp_path):
 
 def test_the_checker_catches_the_code_before_the_fix(tmp_path, monkeypatch):
     import s2sad.syntax.overwrite_flags as flags
-    monkeypatch.setattr(flags, "_positional_flag", lambda parsed, node, libraries: None)
+    monkeypatch.setattr(flags, "_positional_flag", lambda parsed, node, libraries, known: None)
     outcomes = _check(tmp_path, _programs(4), ("reverse", "forward"))
     failed = [o for o in outcomes if o.status == "fail"]
     assert failed, [(o.status, o.reason) for o in outcomes]
