@@ -20,6 +20,8 @@ from ..errors import NoDerivativeRuleError
 from . import nodes
 
 _PREFIX = "overwrite_"
+#: the position of a flag a partial holds (by keyword or by position)
+_HELD = "held"
 
 
 def check(parsed, calls, users_helper, libraries):
@@ -31,7 +33,7 @@ def check(parsed, calls, users_helper, libraries):
     known = {}
     for node in calls:
         flag = _keyword_flag(node)
-        if flag is None and len(node.args) > 1:
+        if flag is None:   # (a partial may hold one: P(A) of P = partial(sla.inv, ...))
             flag = _positional_flag(parsed, node, libraries, known)
         if flag is None:
             continue
@@ -42,13 +44,17 @@ def check(parsed, calls, users_helper, libraries):
         spelled = ".".join([parts[0]] + parts[1]) if parts else "the call"
         written = "a name's value" if not isinstance(value, gast.Constant) \
             else repr(value.value)
-        where = "" if position is None else \
-            f" (its argument {position + 1} is {name}, given by position)"
+        where, hint = "", f"pass {name}=False where {spelled} is called"
+        if position == _HELD:
+            where = f" (the functools.partial {spelled} holds it)"
+            hint = f"leave {name} out of the partial {spelled} (its default is False)"
+        elif position is not None:
+            where = f" (its argument {position + 1} is {name}, given by position)"
         raise NoDerivativeRuleError(
             f"{spelled}(..., {name}={written}) may write into its argument in place "
             f"(the library decides when): s2sad differentiates values, not such writes, "
             f"and differentiates {spelled} with {name}=False{where}",
-            parsed.location(node), hint=f"pass {name}=False where {spelled} is called")
+            parsed.location(node), hint=hint)
 
 
 def _false(value):
@@ -103,11 +109,11 @@ def _callee_flags(target, libraries):
         return 0, None, ()   # (a helper of the user's: inlined, its parameters its own)
     for name, value in keywords.items():
         if name.startswith(_PREFIX) and value is not False:
-            return 0, (name, gast.Constant(value=value, kind=None), None), ()
+            return 0, (name, gast.Constant(value=value, kind=None), _HELD), ()
     positions = _flag_positions(target)
     for position, name in positions:
         if position < len(held) and held[position] is not False:
-            return 0, (name, gast.Constant(value=held[position], kind=None), None), ()
+            return 0, (name, gast.Constant(value=held[position], kind=None), _HELD), ()
     return len(held), None, tuple(p for p in positions if p[0] >= len(held))
 
 

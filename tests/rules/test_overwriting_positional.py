@@ -51,7 +51,7 @@ def _fd(f, i, eps=1e-6):
 
 
 def test_every_refused_form_is_listed():
-    assert len(REFUSED) == 17
+    assert len(REFUSED) == 18
 
 
 @pytest.mark.parametrize("name", REFUSED)
@@ -66,7 +66,8 @@ def test_a_positional_overwrite_flag_is_refused_where_the_call_stands(name):
         assert f"overwriting_positional.py:{_line(name)}:" in message, message
         assert "may write into its argument in place" in message, message
         flag = message.split("(..., ")[1].split("=")[0]
-        assert flag.startswith("overwrite_") and f"pass {flag}=False" in message, message
+        assert flag.startswith("overwrite_"), message
+        assert f"pass {flag}=False" in message or f"leave {flag} out of the partial" in message
 
 
 def test_the_refusal_names_the_position():
@@ -74,6 +75,14 @@ def test_the_refusal_names_the_position():
         s2sad.grad(op.solve_a)(*_args())
     assert "sla.solve(..., overwrite_a=True)" in str(info.value)
     assert "its argument 4 is overwrite_a, given by position" in str(info.value)
+
+
+def test_a_partial_holding_the_flag_is_refused_at_its_call():
+    with pytest.raises(NoDerivativeRuleError) as info:
+        s2sad.grad(op.partial_holding_it)(*_args())
+    message = str(info.value)
+    assert "the functools.partial inverse_in_place holds it" in message
+    assert "leave overwrite_a out of the partial inverse_in_place" in message
 
 
 def test_the_refused_calls_do_overwrite():
