@@ -345,7 +345,24 @@ def _located_at(frame, lineno):
         filename, code = _helper_quoting(source, line, quoted)
         if filename is None:
             return None
-    return SourceLocation(filename, line, len(code) - len(code.lstrip()) + 1, code.rstrip("\n"))
+    return SourceLocation(filename, line, _statement_column(code), code.rstrip("\n"))
+
+
+def _statement_column(code):
+    """The 1-based column where the user's line ``code`` starts its computation: its
+    first character, or, for a lambda bound on it (``inv = lambda t: 1.0 / t``), the
+    lambda's body, which the derivative's block quoting the line computes."""
+    indent = len(code) - len(code.lstrip())
+    if "lambda" in code:
+        import ast   # (only for a line naming a lambda)
+        try:
+            tree = ast.parse(code.strip())
+        except SyntaxError:   # (a lambda spread over lines: its line's start)
+            return indent + 1
+        value = getattr(tree.body[0], "value", None) if len(tree.body) == 1 else None
+        if isinstance(value, ast.Lambda) and isinstance(tree.body[0], ast.Assign):
+            return indent + value.body.col_offset + 1
+    return indent + 1
 
 
 def _helper_quoting(function, line, quoted, limit=64):

@@ -21,8 +21,13 @@ _KIND = re.compile(r"_(vjp|jvp|hvp|value_and_grad)(?=_|$)")
 
 def raise_singular(exc, func_name):
     """Raise :class:`SingularPointError` from ``exc`` (a ZeroDivisionError) where a
-    derivative's statement in generated code raised it; else return (``exc`` stands)."""
-    if isinstance(exc, SingularPointError) or not _in_derivative(exc.__traceback__):
+    derivative's statement in generated code raised it; else return (``exc`` stands: the
+    function's own, Python's error, with a note naming the user's line that raised it,
+    as :func:`note_user_line` adds)."""
+    if isinstance(exc, SingularPointError):
+        return
+    if not _in_derivative(exc.__traceback__):
+        note_user_line(exc, func_name)
         return
     where = located_in_generated_code(exc.__traceback__)
     raise SingularPointError(

@@ -67,6 +67,10 @@ CLAIM_PROBES = {
                        "    np.add.at(x, [0, 0, 2], np.cos(x[1]))\n"
                        "    np.subtract.at(x, 1, x[2] * 0.5)\n    return s + np.sum(x * x)\n",
                        (np.array([0.5, 0.1, -0.3]),)),
+    # a refusal that must stay one: an overwrite flag True by position, the result unused
+    "overwrite_position": ("def f(x):\n    ow1 = np.asfortranarray(np.outer(x, x) + np.eye(3))\n"
+                           "    _ = sla.lu_factor(ow1, True)\n    return np.sum(np.tanh(ow1))\n",
+                           (X3,)),
     "foreign_arg": ("from collections import deque\n\nFQ = deque([0.5, -0.25])\n\n\n"
                     "def f(x, fq=FQ):\n    return np.sum(x) * fq[0]\n", (X3,)),
 }

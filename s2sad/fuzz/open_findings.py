@@ -18,7 +18,11 @@ OPEN_FINDINGS = (
     # with respect to an empty array writing into the caller's arrays; ravel('K') of a
     # strided argument; a jacobian through a partial or a lambda printing per sweep; a
     # pole's Python float divided by zero in the derivative of f reached through the
-    # module's lambda, unlocated: tests/api/test_lambda_poles.py)
+    # module's lambda, unlocated: tests/api/test_lambda_poles.py, its column and the
+    # function's own ZeroDivisionError: test_lambda_pole_columns.py; partial(q, a=2.0)
+    # called with a later parameter by keyword: test_partial_keywords.py and
+    # test_partial_later_inside.py; the out=None idiom through a wrapper passing None:
+    # tests/programs/test_none_forwarded.py, with an else branch: test_none_buffer_else.py)
 )
 
 

@@ -50,12 +50,15 @@ REFUSABLE = {
     # a write through np.asanyarray(a) (a itself) where a is read later: refused
     # (MUST_REFUSE) on the view's name
     "unseen_view_write": r"\buw\d+\b",
+    # a scipy.linalg call given its overwrite flag True by position: refused (MUST_REFUSE)
+    # where the call stands
+    "overwrite_position": r"\bsla\.\w+\(ow\d+, ",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
 #: that differentiates a program using one is a failure, "missing-refusal"
 MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith",
-                         "unseen_view_write"})
+                         "unseen_view_write", "overwrite_position"})
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)

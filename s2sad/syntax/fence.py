@@ -13,9 +13,9 @@ import types
 
 import gast
 
-from ..errors import NoDerivativeRuleError, UnsupportedSyntaxError
+from ..errors import UnsupportedSyntaxError
 from ..rules import registry
-from . import nodes, raises
+from . import nodes, overwrite_flags, raises
 from .closure_sharing import stale_read
 from .desugar import CONSUMERS, consumer_named, statements_same_function
 from .formatting import builtins_named, is_format_call, literal_formats
@@ -88,7 +88,8 @@ def check(parsed, writes=False):
                                                  hint=entry[1])
     _check_complex(parsed, everything, classes)
     _check_out_arguments(parsed, classes.get(gast.Call, ()))
-    _check_overwrite_arguments(parsed, classes.get(gast.Call, ()))
+    overwrite_flags.check(parsed, classes.get(gast.Call, ()), _users_helper,
+                          _LIBRARIES)
     _check_in_place_values(parsed, classes)
     _check_starred_and_generators(parsed, everything, classes)
     if not writes:
@@ -348,30 +349,6 @@ def _check_out_arguments(parsed, calls):
             raise UnsupportedSyntaxError(
                 f"{message} (its argument {position + 1} is out, given by position)",
                 parsed.location(node), hint=hint)
-
-
-def _check_overwrite_arguments(parsed, calls):
-    """A library call allowed to overwrite an argument (``scipy.linalg.lu_solve(lu, b,
-    overwrite_b=True)``, ``np.median(x, overwrite_input=True)``): it may write into that
-    array, or not, as the library sees fit, and a later read of it would see values
-    s2sad cannot follow.  Refused wherever the call stands (a discarded or unused one
-    too), unless the value is the literal False; a helper of the user's is inlined."""
-    for node in calls:
-        for kw in node.keywords:
-            if kw.arg is None or not kw.arg.startswith("overwrite_") \
-                    or isinstance(kw.value, gast.Constant) and kw.value.value is False:
-                continue
-            if _users_helper(parsed, node.func):
-                break
-            parts = nodes.dotted_parts(node.func)
-            spelled = ".".join([parts[0]] + parts[1]) if parts else "the call"
-            written = "a name's value" if not isinstance(kw.value, gast.Constant) \
-                else repr(kw.value.value)
-            raise NoDerivativeRuleError(
-                f"{spelled}(..., {kw.arg}={written}) may write into its argument in place "
-                f"(the library decides when): s2sad differentiates values, not such writes, "
-                f"and differentiates {spelled} with {kw.arg}=False",
-                parsed.location(node), hint=f"pass {kw.arg}=False where {spelled} is called")
 
 
 def _check_in_place_values(parsed, classes):

@@ -506,10 +506,15 @@ CONSTRUCT_SIGNS = {
     "dict_merge_computed": [r"\n\s+\w+ \|= \{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
                             r"\n\s+\w+\.update\(\{(f'\w\{i\d+\}'|'\w' \+ str\(i\d+\)): ",
                             r"\{f'\w\{i\d+\}': ", r"\{'\w' \+ str\(i\d+\): "],
+    # a scipy.linalg call given its overwrite flag True by position (must be refused)
+    "overwrite_position": [r"\n\s+_ = sla\.\w+\(ow\d+, ", r"\n\s+oy\d+ = sla\.solve\(ow\d+, ",
+                           r"\n\s+oy\d+ = sla\.lu_factor\(ow\d+, True\)\[0\]"],
     # a None default written into after 'if ob is None: ob = ...' (passed None or an array)
     "none_buffer": [r"def f\(.*\bob=None\b", r"\n\s+if ob is None:\n\s+ob = np\.",
                     r"\n\s+hvb = hnb\([^,]*\)\n", r"\n\s+hvb = hnb\(.*, np\.zeros\(\d\) \+ 0\.25\)",
-                    r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0"],
+                    r"\n\s+ob\[\d\] = ", r"\n\s+ob\[\d:\] = ", r"\n\s+else:\n\s+ks = 1\.0",
+                    # (hnb's else branch writing into the array given: fixknown22b)
+                    r"\n    else:\n        out\[\d\] = 0\.125\n"],
     # a 0-d array written whole, added into or scaled (in a loop too), read as a number
     "zero_d_write": [r"\bzd\d+ = np\.zeros\(\(\)\)\n", r"\bzd\d+\[\.\.\.\] = ",
                      r"\bzd\d+\[\(\)\] = ", r"\bzd\d+\[(\.\.\.|\(\))\] \+= ",

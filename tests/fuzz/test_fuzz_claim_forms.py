@@ -28,6 +28,7 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "print_in_branch": r"\n {12}(print|log\.info)\(",
          "foreign_arg": r"\bf[qb]\b",
          "unseen_view_write": r"uw\d+ = np\.\w+\(ub\d+",
+         "overwrite_position": r"ow\d+ = np\.asfortranarray\(.*\n\s+(_|oy\d+) = sla\.\w+\(ow\d+, ",
          "slice_update": r"vb\d+ = vs\d+\[1:\]\n\s+vb\d+ [-+*]= 0\.5 \* va\d+",
          "list_arith": r"\n\s+sl\d+ = (\[.*\]|GL\d+)\n\s+la\d+ = .*sl\d+ (\*|/) ",
          "called_partial": r"(functools\.partial|PA\d+)\(",
@@ -132,7 +133,8 @@ PROBE_SOURCE = {name: fuzz.CONSTRUCTS[name].source for name in FEATURES}
 
 @pytest.mark.parametrize("feature", [f for f in FEATURES
                                      if f not in ("foreign_arg", "list_arith",
-                                                  "unseen_view_write")])
+                                                  "unseen_view_write",
+                                                  "overwrite_position")])
 def test_each_probe_is_differentiated_right(tmp_path, feature):
     """The probe of each construct, in reverse and forward mode against finite
     differences (a maybe-view of an array the function made: followed, numpy's

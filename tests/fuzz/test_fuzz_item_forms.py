@@ -53,7 +53,7 @@ def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path, featu
             # write, drawn beside these forms since, nor the features refused in some
             # mode by design: must-refuse views, recursive helpers in second order)
             prog = fuzz.generate(seed, fuzz.ALL_FEATURES - {
-                "foreign_arg", "maybe_view_write", "unseen_view_write",
+                "foreign_arg", "maybe_view_write", "unseen_view_write", "overwrite_position",
                 "recursive_containers", "module_closure"}, max_statements=5)
             if feature not in prog.features:
                 continue

@@ -18,7 +18,11 @@ the same seed without the features):
   ``ubN`` is read afterwards: s2sad must refuse it, located on ``uwN`` (it was dropped as
   dead code: wrong numbers);
 - ``slice_update``: ``vbN op= ...`` on ``vbN = vsN[1:]`` beside ``vaN = vsN[:1]``, views
-  of one array that share no memory, both read afterwards: right numbers (``MUST_WORK``).
+  of one array that share no memory, both read afterwards: right numbers (``MUST_WORK``);
+- ``overwrite_position``: a scipy.linalg call given its overwrite flag True by position
+  (``_ = sla.lu_factor(owN, True)``, ``oyN = sla.solve(owN, C..., False, True)``) of a
+  Fortran-ordered ``owN`` (which scipy then writes into) read afterwards: s2sad must
+  refuse it, located on the call (an unused result was dropped: wrong gradients).
 """
 
 import random
@@ -31,10 +35,16 @@ from s2sad.fuzz.generator.python_forms import float_params
 from s2sad.fuzz.program import Param
 
 FEATURES = ("maybe_view_write", "print_in_branch", "foreign_arg", "unseen_view_write",
-            "slice_update")
-SALTS = (0x53AB, 0x65BD, 0x77CF, 0x89E1, 0x9BF3)
+            "slice_update", "overwrite_position")
+SALTS = (0x53AB, 0x65BD, 0x77CF, 0x89E1, 0x9BF3, 0xAD05)
 RATE = {"maybe_view_write": 0.06, "print_in_branch": 0.1, "foreign_arg": 0.03,
-        "unseen_view_write": 0.03, "slice_update": 0.06}
+        "unseen_view_write": 0.03, "slice_update": 0.06, "overwrite_position": 0.03}
+#: scipy.linalg calls given the overwrite flag True by position, of ``{0}`` (square,
+#: Fortran-ordered: scipy writes into it), ``{1}`` a vector of its size; the result
+#: unused (``_``) or read
+OVERWRITES = ("_ = sla.lu_factor({0}, True)", "_ = sla.inv({0}, True)",
+              "_ = sla.cholesky({0}, False, True)", "_ = sla.det({0}, True)",
+              "oy = sla.solve({0}, {1}, False, True)", "oy = sla.lu_factor({0}, True)[0]")
 #: calls that return their argument itself (a float64 array) without a rule of s2sad's
 UNSEEN_VIEWS = ("np.asanyarray({0})", "np.require({0})", "np.asarray_chkfinite({0})",
                 "np.array({0}, copy=None)", "np.float64({0})", "np.trim_zeros({0})")
@@ -178,6 +188,23 @@ def _slice_update(draft, r):
     draft.use("slice_update")
 
 
+def _overwrite_position(draft, r):
+    params = float_params(draft, (V, W, M))
+    if not params:
+        return
+    param = r.choice(params)
+    x, n = param.name, next(draft.counter)
+    size = 2 if param.shape == M else param.shape[0]
+    square = f"{x} @ {x}.T" if param.shape == M else f"np.outer({x}, {x})"
+    a = f"ow{n}"
+    draft.emit(f"{a} = np.asfortranarray({square} + np.eye({size}))")
+    call = r.choice(OVERWRITES).format(a, "C2" if size == 2 else "C3")
+    draft.emit(call.replace("oy = ", f"oy{n} = "))
+    read = f" + 0.25 * np.sum(np.tanh(oy{n}))" if call.startswith("oy") else ""
+    draft.return_terms.append(f"0.25 * np.sum(np.tanh({a})){read}")
+    draft.use("overwrite_position")
+
+
 MAKERS = {"maybe_view_write": _maybe_view_write, "print_in_branch": _print_in_branch,
           "foreign_arg": _foreign_arg, "unseen_view_write": _unseen_view_write,
-          "slice_update": _slice_update}
+          "slice_update": _slice_update, "overwrite_position": _overwrite_position}

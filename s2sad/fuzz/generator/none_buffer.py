@@ -4,6 +4,8 @@ path: the array made in the function) or an array of its own (written into: the 
 must not change); now and then the idiom in a module-level helper too.  Its draws come from their own stream (``Draft.none_r``), so a program
 without it is the program of the same seed without the feature."""
 
+import random
+
 from s2sad.fuzz.generator.state import _Var
 from s2sad.fuzz.ops import LIM, V, W, _p
 from s2sad.fuzz.program import Param
@@ -62,7 +64,7 @@ def write_buffer(draft, exprs):
 
 def _helper_with_the_idiom(draft, exprs, size):
     """The idiom in a module-level helper ``hnb(v, out=None)`` (its write an item's, maybe
-    then ``out += ...`` too), called from ``f`` directly or through a wrapper forwarding
+    then ``out += ...`` too, maybe an ``else`` branch writing into the array given), called from ``f`` directly or through a wrapper forwarding
     its own ``out=None`` (``wnb(v, out=None): return hnb(v, out)`` or ``out=out``), with
     the default, an explicit None, or a new array of ``f``'s: ``hvb = hnb(e)``, ``hvb =
     wnb(e, None)`` or ``hvb = wnb(e, np.zeros(n) + 0.25)``."""
@@ -70,9 +72,15 @@ def _helper_with_the_idiom(draft, exprs, size):
     k = r.randrange(size)
     augmented = r.random() < 0.4
     update = "    out += v * 0.25\n" if augmented else ""
+    # (an else branch writing into the array passed: from a stream of its own, so the
+    # programs drawn before it are kept; reverse mode refuses it, located, as a write
+    # that may change another name, by design: "refused-aliasing")
+    other = random.Random(draft.seed ^ 0xE15E)
+    orelse = f"    else:\n        out[{other.randrange(size)}] = 0.125\n" \
+        if other.random() < 0.3 else ""
     draft.box_helpers.append(
         f"def hnb(v, out=None):\n    if out is None:\n        out = np.zeros({size})\n"
-        f"    out[{k}] = v * 0.5\n{update}    return np.sum(out) * 0.25 + out[{k}]\n")
+        f"{orelse}    out[{k}] = v * 0.5\n{update}    return np.sum(out) * 0.25 + out[{k}]\n")
     called = "hnb"
     if r.random() < 0.5:
         forwarded = r.choice(["out", "out=out"])

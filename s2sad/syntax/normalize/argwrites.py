@@ -181,14 +181,15 @@ class _Scan:
 def _made_when_none(walked, params):
     """The ids of the ``Name`` nodes binding a parameter ``p`` in ``if p is None: p = ...``
     (the ``out=None`` idiom): a value made there only when the call passes none, so a
-    write into ``p`` after it is still a write into what a call passes."""
+    write into ``p`` after it, or in its ``else`` branch, is still a write into what a
+    call passes (a binding in the ``else`` branch is another value: ``p`` is rebound)."""
     found = set()
     for node in nodes.of_class(walked, gast.If):
         test = node.test
         if isinstance(test, gast.Compare) and isinstance(test.left, gast.Name) \
                 and test.left.id in params and len(test.ops) == 1 \
                 and isinstance(test.ops[0], gast.Is) and isinstance(test.comparators[0], gast.Constant) \
-                and test.comparators[0].value is None and not node.orelse:
+                and test.comparators[0].value is None:
             found |= {id(n) for stmt in node.body for n in nodes.walk(stmt)
                       if isinstance(n, gast.Name) and n.id == test.left.id
                       and isinstance(n.ctx, gast.Store)}
