@@ -143,12 +143,20 @@ def mark_unused_results(body):
     or a literal runs nothing (not marked).  The transforms' own dead code (adjoints and
     tangents nobody reads, temporaries they made) still goes: only these statements
     carry the mark.  ``body`` changes in place (its statements get the mark)."""
-    kept, _ = _dead_block(body, set())
-    alive = {id(stmt) for stmt in _simple_statements(kept)}
-    for stmt in _simple_statements(body):
-        if id(stmt) not in alive and stmt.__class__ is gast.Assign \
-                and stmt.value.__class__ not in (gast.Name, gast.Constant):
+    if any(stmt.__class__ in _BLOCKS for stmt in body):
+        kept, _ = _dead_block(body, set())   # (a statement of a block: kept or not, by id)
+        alive = {id(stmt) for stmt in _simple_statements(kept)}
+        dropped = [stmt for stmt in _simple_statements(body) if id(stmt) not in alive]
+    else:   # (no block: the statements the pass drops are the ones it does not keep)
+        dropped = []
+        _dead_block(body, set(), dropped=dropped)
+    for stmt in dropped:
+        if stmt.__class__ is gast.Assign and stmt.value.__class__ not in (gast.Name,
+                                                                          gast.Constant):
             setattr(stmt, anno.RUN_UNUSED, True)
+
+
+_BLOCKS = frozenset((gast.If, gast.For, gast.While))
 
 
 def _simple_statements(body):
@@ -163,13 +171,18 @@ def _simple_statements(body):
                 yield stmt
 
 
-def _dead_block(body, live, known=None):
+def _dead_block(body, live, known=None, dropped=None):
+    """``(the statements of body kept, the names live before them)`` (see
+    :func:`eliminate_dead`); ``dropped``, a list: gets the assignments of ``body`` itself
+    (not of its blocks) that are not kept."""
     live = set(live)
     kept = []
     for stmt in reversed(body):
         if stmt.__class__ is gast.Assign and len(stmt.targets) == 1 \
                 and stmt.targets[0].__class__ is gast.Name:   # (the commonest statement)
             if stmt.targets[0].id not in live and not _has_effect(stmt):
+                if dropped is not None:
+                    dropped.append(stmt)
                 continue
             live.discard(stmt.targets[0].id)
             entry = known.get(id(stmt)) if known else None
@@ -206,6 +219,8 @@ def _dead_block(body, live, known=None):
         else:
             writes = _writes(stmt)
             if writes and not (writes & live) and not _has_effect(stmt):
+                if dropped is not None:
+                    dropped.append(stmt)
                 continue
             live -= writes if not isinstance(stmt, _COMPOUND) else set()
             live |= _stmt_reads(stmt)

@@ -13,7 +13,7 @@ import s2sad
 from s2sad import pipeline
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.optimize import eliminate_dead, mark_unused_results
-from s2sad.syntax import gastify
+from s2sad.syntax import anno, gastify
 
 import fixtures.unused_results as U
 from fixtures.unused_results import (appended, asserted, checked_in_loop, cholesky_check,
@@ -88,6 +88,24 @@ def test_the_unused_result_stays_in_the_generated_code():
     # unmarked dead code (s2sad's own) still goes
     fresh = gastify.parse("def f(x):\n    spare = x * 2.0\n    return x\n").body[0].body
     assert len(eliminate_dead(fresh)) == 1
+
+
+def test_the_marks_of_straight_code_and_of_a_block_are_the_same():
+    # (straight code is marked in one pass of its own; a block by the general one)
+    lines = ["t = x * 2.0", "u = t + 1.0", "v = x", "a = x * 3.0", "a = x + 1.0",
+             "r = a * v"]
+    straight = "def f(x, c):\n" + "".join(f"    {line}\n" for line in lines) + \
+        "    return r\n"
+    nested = "def f(x, c):\n    if c:\n" + "".join(f"        {line}\n" for line in lines) + \
+        "    return r\n"
+    for source in (straight, nested):
+        body = gastify.parse(source).body[0].body
+        mark_unused_results(body)
+        simple = body if len(body) > 2 else body[0].body
+        marked = [k for k, stmt in enumerate(simple) if getattr(stmt, anno.RUN_UNUSED, False)]
+        # t (read only by u), u (read by nothing), the first a (rebound unread); never
+        # the copy v, nor what r reads
+        assert marked == [0, 1, 3], source
 
 
 IN_PLACE = [(fill_diagonal, "np.fill_diagonal"), (copy_into, "np.copyto"),

@@ -91,9 +91,21 @@ def _bound_names(walked):
 
 
 def calls_bound_methods(parsed, walked):
-    """Whether :func:`lower_bound_method_calls` may rewrite a call of ``parsed``."""
-    calls = [n for n in nodes.of_class(walked, gast.Call)
-             if n.func.__class__ is gast.Attribute]
+    """Whether :func:`lower_bound_method_calls` may rewrite a call of ``parsed``: not
+    where no callee is an attribute of a global object (``np.sin``: each spelling looked
+    up once), and the names the function binds, a walk of it all, are read only then."""
+    through, calls = {}, []
+    for call in nodes.of_class(walked, gast.Call):
+        spelled = nodes.dotted_parts(call.func) if call.func.__class__ is gast.Attribute \
+            else None
+        if spelled is None:
+            continue
+        key = (spelled[0], tuple(spelled[1]))
+        found = through.get(key)
+        if found is None:   # (_global_object reads nothing of the call but its spelling)
+            found = through[key] = _global_object(call.func, parsed, ()) is not None
+        if found:
+            calls.append(call)
     if not calls:
         return False
     bound = _bound_names(walked)
