@@ -13,29 +13,32 @@ def loss_hvp(w, X, y, w_dot):
     # each tangent checked against its parameter, as s2sad.jvp does: a TangentError
     # naming where it does not fit (its shape, its containers)
     w_dot = as_tangent(w_dot, w, 'w', 'the tangent given to loss_hvp')
-    # line 7: return np.tanh(X @ w)
+    # line 12 of the generated loss_value_and_grad: matmul = X @ w
     matmul = X @ w
     matmul_dot = X @ w_dot
+    # line 13 of the generated loss_value_and_grad: tanh = np.tanh(matmul)
     tanh = np.tanh(matmul)
     tanh_dot = matmul_dot * (1.0 - tanh * tanh)
-    # line 11: r = model(w, X) - y
+    # line 15 of the generated loss_value_and_grad: r = tanh - y
     r = tanh - y
-    # line 12: return np.sum(r * r)
+    # line 17 of the generated loss_value_and_grad: mul = r * r
     mul = r * r
+    # line 18 of the generated loss_value_and_grad: loss = np.sum(mul)
     loss = np.sum(mul)
-    # grad of line 12: return np.sum(r * r)
+    # line 21 of the generated loss_value_and_grad: r_bar = 2.0 * r
     r_bar = 2.0 * r
     r_bar_dot = broadcast_like(2.0 * tanh_dot, r_bar)
-    # grad of line 11: r = model(w, X) - y
+    # line 23 of the generated loss_value_and_grad: tanh_bar = unbroadcast(r_bar, tanh)
     tanh_bar = unbroadcast(r_bar, tanh)
     tanh_bar_dot = unbroadcast(r_bar_dot, tanh)
-    # grad of line 7: return np.tanh(X @ w)
+    # line 25 of the generated loss_value_and_grad: matmul_bar = tanh_bar * (1.0 - tanh * tanh)
     mul_1 = tanh * tanh
     mul_1_dot = tanh_dot * tanh + tanh * tanh_dot
     sub = 1.0 - mul_1
     sub_dot = -mul_1_dot
     matmul_bar = tanh_bar * sub
     matmul_bar_dot = tanh_bar_dot * sub + tanh_bar * sub_dot
+    # line 26 of the generated loss_value_and_grad: w_bar = matmul_rhs_bar(matmul_bar, X, w)
     w_bar = matmul_rhs_bar(matmul_bar, X, w)
     w_bar_dot = matmul_rhs_bar(matmul_bar_dot, X, w)
     return (loss, w_bar), w_bar_dot

@@ -18,7 +18,7 @@ from typing import Optional
 #: the global a module of generated code holds its user function in (see
 #: ``emit.compile_module``): an error raised while it runs is located from it
 ORIGIN = "__s2sad_origin__"
-_BLOCK = re.compile(r"#\s*(?:(?:grad|tangent) of )*line (\d+): ?(.*)$")
+_BLOCK = re.compile(r"#\s*(?:grad of |tangent of )?line (\d+): ?(.*)$")
 _DEF = re.compile(r"def (\w+)\(")
 #: a second-order block's comment: the line of the gradient code it differentiates
 _THROUGH = re.compile(r"#\s*line (\d+) of the generated (\w+): ?(.*)$")

@@ -14,7 +14,7 @@ from ..errors import ORIGIN, SingularPointError, gradient_line_of, located_in_ge
 
 _DERIVATIVE_TARGET = re.compile(r"^\s*\w+_(bar|dot)\w*\s*(\[.*\])?\s*[-+*/]?=")
 _TANGENT_TARGET = re.compile(r"^\s*\w+_dot\w*\s*(\[.*\])?\s*[-+*/]?=")
-_BLOCK_COMMENT = re.compile(r"^\s*# ((?:grad of )+)?line \d+")
+_BLOCK_COMMENT = re.compile(r"^\s*# (grad of )?line \d+")
 #: the kind of derivative a generated function's name ends with (f_jvp, helper_jvp_x)
 _KIND = re.compile(r"_(vjp|jvp|hvp|value_and_grad)(?=_|$)")
 
@@ -106,11 +106,9 @@ def _in_derivative(tb):
         if _DERIVATIVE_TARGET.match(lines[lineno - 1]):
             return True
         # (a temporary of a gradient statement, div = 1.0 / x of x_bar = 1.0 + 1.0 / x:
-        # the block of the gradient code it was made from tells, which the comment over
-        # it quotes; or, where that text was not at hand, the gradient code's line)
+        # the statement of the gradient code it was made from tells)
         inner = gradient_line_of(lines, lineno)
-        return _in_grad_block(*inner) if inner is not None else \
-            _in_grad_block(lines, lineno)
+        return inner is not None and _in_grad_block(*inner)
     return _in_grad_block(lines, lineno)
 
 

@@ -11,7 +11,7 @@ import re
 from ..errors import SourceLocation
 from .numba_bounds import is_reversed_range
 
-_LINE_COMMENT = re.compile(r"^\s*#\s*(?:(?:grad|tangent) of )*line (\d+)(?: of the generated "
+_LINE_COMMENT = re.compile(r"^\s*#\s*(?:grad of |tangent of )?line (\d+)(?: of the generated "
                            r"(\w+))?: ?(.*)$")
 NUMPY = "use the numpy backend for this function (backend='numpy'; --target numpy)"
 
@@ -31,7 +31,7 @@ def user_location(source, where, name):
     of line N: code``) in the file ``source``, at the name ``name`` in it (at its statement
     where no name is given: a runtime helper stands for no name of the user's); None where
     the file's line N is not that code (a helper of another file, generated code)."""
-    found = re.match(r"(?:(?:grad|tangent) of )*line (\d+): (.*)$", where or "")
+    found = re.match(r"(?:(?:grad|tangent) of )?line (\d+): (.*)$", where or "")
     if not found or not source:
         return None
     text = linecache.getline(source, int(found.group(1)))

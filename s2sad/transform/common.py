@@ -14,7 +14,6 @@ from ..rules.parsing import dotted_reads, meant
 from ..rules.reserved import note_spliced
 from ..syntax import anno, nodes
 from ..syntax.parse import record_path
-from .block_comments import UNKNOWN, Block, block_of
 
 #: generated code marks a comment with a call to this name (kept in ``anno``, which
 #: ``emit`` reads too)
@@ -48,29 +47,14 @@ def comment(comments, text):
 
 
 def describe(source):
-    """``line 12: z = x * w`` for a SourceRef; for a :class:`~.block_comments.Block` of
-    code s2sad generated (second order, a derivative called inside a differentiated
-    function), its comment (``grad of line 12: z = x * w``): the user's line that code
-    comes from.  A line of generated code whose text is not at hand is ``line 12 of the
+    """``line 12: z = x * w`` for a SourceRef; for a line of code s2sad generated (second
+    order, a derivative called inside a differentiated function), ``line 12 of the
     generated f_value_and_grad: ...``, never to be read as a line of the user's file."""
-    if isinstance(source, Block):
-        return source.text.replace("\n", "\n#   ")
     text = source.text.replace("\n", "\n#   ")
     generated = _GENERATED.match(source.filename)
     if generated:
         return f"line {source.line} of the generated {generated.group(1)}: {text}"
     return f"line {source.line}: {text}"
-
-
-def commented_source(stmt):
-    """What the comment over ``stmt``'s derivative quotes: its SourceRef; for a statement
-    of generated code, the Block of that code it belongs to (statements of one block
-    share it, so they share one comment), None before any block."""
-    source = anno.get(stmt, anno.SOURCE)
-    if source is None or not _GENERATED.match(source.filename):
-        return source
-    block = block_of(source)
-    return source if block is UNKNOWN else block
 
 
 #: the file name of generated code compiled in-process (``emit.compile_module``)

@@ -30,7 +30,7 @@ from . import forward_rules as rules
 from .calls import CallGraph, writing_primal
 from ..analysis.lists import in_place_appends
 from ..optimize import reads_into
-from .common import comment, commented_source, describe, source_of
+from .common import comment, describe, source_of
 from .forward_values import Tangent, is_zero, replace_names, same_tangent, zero
 
 
@@ -92,7 +92,7 @@ class ForwardSweep:
         """
         out = []
         for stmt in stmts:
-            source = commented_source(stmt)
+            source = source_of(stmt)
             if source is not None and source != last:
                 out.append(comment(self.comments, describe(source)))
                 last = source

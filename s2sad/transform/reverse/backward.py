@@ -19,7 +19,7 @@ from ...analysis.facts import summed_axes
 from ...analysis.ops import assigned_in, flatten
 from ...optimize import fold, propagate_copies
 from ...syntax import anno, nodes
-from ..common import comment, commented_source, describe, source_of
+from ..common import comment, describe, source_of
 from .loops import (carried_copies, loads, loop_invariants, recomputable, same, upward_exposed,
                     written_or_indexed)
 
@@ -54,7 +54,7 @@ class BackwardSweep:
                 block = self.statements.adjoint_of(stmt)
             if not block:
                 continue
-            source = commented_source(stmt)
+            source = source_of(stmt)
             compound = isinstance(stmt, (gast.If, gast.For, gast.While))
             if compound or not groups or groups[-1][0] != source or groups[-1][2]:
                 groups.append((source, [], compound))
@@ -131,10 +131,10 @@ class BackwardSweep:
         at their ends are made canonical at the end of both."""
         local = assigned_in([stmt])
         entry = self.env.snapshot()
-        then_body = self.backward_block(stmt.body, commented_source(stmt))
+        then_body = self.backward_block(stmt.body, source_of(stmt))
         then_state = self.env.snapshot()
         self.env.restore(entry)
-        else_body = self.backward_block(stmt.orelse, commented_source(stmt))
+        else_body = self.backward_block(stmt.orelse, source_of(stmt))
         else_adj = dict(self.env.adj)
         merged = {n for n in set(then_state[0]) | set(else_adj) if n not in local
                   and not same(then_state[0].get(n), else_adj.get(n))}
@@ -172,7 +172,7 @@ class BackwardSweep:
         entry_owned = set(self.env.owned)
         self.loops.append(stmt)
         self.env.loop_depth += 1
-        body = self.backward_block(stmt.body, commented_source(stmt))
+        body = self.backward_block(stmt.body, source_of(stmt))
         self.env.loop_depth -= 1
         self.env.materialize(keep, body)
         for name in sorted(entry_owned - self.env.owned):   # the invariant for the next trip

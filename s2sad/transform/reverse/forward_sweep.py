@@ -16,7 +16,7 @@ import gast
 from ...analysis import ops
 from ...analysis.ops import assigned_in
 from ...syntax import anno, nodes
-from ..common import comment, commented_source, describe, source_of
+from ..common import comment, describe, source_of
 from .loops import carried_copies_start, top_level_targets
 from .env import index_expr
 
@@ -38,7 +38,7 @@ class ForwardSweep:
         """
         out = []
         for stmt in stmts:
-            source = commented_source(stmt)
+            source = source_of(stmt)
             if source is not None and source != last:
                 out.append(comment(self.env.comments, describe(source)))
                 last = source
