@@ -228,3 +228,22 @@ def test_a_nondiff_parameter_given_a_derivative_is_refused(mode):
     elif mode == "grad_k":
         with pytest.raises(NoDerivativeRuleError, match=r"'k'"):
             run(fixture.scaled_by_constant)    # (k + 1.0 carries the derivative in k)
+
+
+def test_a_lambda_rule_is_refused_as_a_lambda():
+    """Not "the source changed on disk": the lambda's line holds another lambda."""
+    with pytest.raises(RuleDefinitionError, match="rule <lambda> must be defined with 'def'"):
+        fixture.register_on_one_line(s2sad, fresh_op())
+
+
+@pytest.mark.parametrize("mode", ["grad", "hessian"])
+def test_reverse_mode_of_a_tangent_only_rule_names_the_missing_adjoint(mode):
+    op = fresh_op()
+    register(op, "tan")
+    np.testing.assert_allclose(s2sad.jvp(fixture.f)(X, W, V)[1], np.sum(3 * X ** 2 * W * V))
+    run = s2sad.grad if mode == "grad" else s2sad.hessian
+    with pytest.raises(NoDerivativeRuleError,
+                       match=r"no adjoint \(reverse-mode\) rule for op, which has a tangent"
+                             r" rule") as caught:
+        run(fixture.f)(X, W)
+    assert "@s2sad.adjoint(op)" in caught.value.hint
