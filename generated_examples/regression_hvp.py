@@ -5,7 +5,7 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import as_tangent, matmul_rhs_bar, unbroadcast
+from s2sad.runtime import as_tangent, matmul_rhs_bar, scalar_checked, unbroadcast
 from s2sad.runtime_forward import broadcast_like
 
 
@@ -25,6 +25,8 @@ def loss_hvp(w, X, y, w_dot):
     mul = r * r
     # line 18 of the generated loss_value_and_grad: loss = np.sum(mul)
     loss = np.sum(mul)
+    # line 19 of the generated loss_value_and_grad: ensure_scalar_output(loss, 'loss')
+    loss_1 = scalar_checked(loss, 'loss')
     # line 21 of the generated loss_value_and_grad: r_bar = 2.0 * r
     r_bar = 2.0 * r
     r_bar_dot = broadcast_like(2.0 * tanh_dot, r_bar)
@@ -41,4 +43,4 @@ def loss_hvp(w, X, y, w_dot):
     # line 26 of the generated loss_value_and_grad: w_bar = matmul_rhs_bar(matmul_bar, X, w)
     w_bar = matmul_rhs_bar(matmul_bar, X, w)
     w_bar_dot = matmul_rhs_bar(matmul_bar_dot, X, w)
-    return (loss, w_bar), w_bar_dot
+    return (loss_1, w_bar), w_bar_dot

@@ -5,7 +5,14 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import add_at, as_tangent, sum_bar, unbroadcast, zeros_like
+from s2sad.runtime import (
+    add_at,
+    as_tangent,
+    scalar_checked,
+    sum_bar,
+    unbroadcast,
+    zeros_like,
+)
 
 
 def rosenbrock_hvp(x, x_dot):
@@ -40,6 +47,8 @@ def rosenbrock_hvp(x, x_dot):
     add = mul + power_2
     # line 28 of the generated rosenbrock_value_and_grad: rosenbrock = np.sum(add)
     rosenbrock = np.sum(add)
+    # line 29 of the generated rosenbrock_value_and_grad: ensure_scalar_output(rosenbrock, 'rosenbrock')
+    rosenbrock_1 = scalar_checked(rosenbrock, 'rosenbrock')
     # line 31 of the generated rosenbrock_value_and_grad: add_bar = sum_bar(1.0, add)
     add_bar = sum_bar(1.0, add)
     # line 32 of the generated rosenbrock_value_and_grad: mul_bar = unbroadcast(add_bar, mul)
@@ -86,4 +95,4 @@ def rosenbrock_hvp(x, x_dot):
     slice_val_2 = slice(1, None, None)
     x_bar_3 = add_at(x_bar_2, slice_val_2, x_slice_bar)
     x_bar_3_dot = add_at(x_bar_2_dot, slice_val_2, x_slice_bar_dot)
-    return (rosenbrock, x_bar_3), x_bar_3_dot
+    return (rosenbrock_1, x_bar_3), x_bar_3_dot

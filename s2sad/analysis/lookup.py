@@ -80,11 +80,8 @@ def rule_for(value, parsed, need):
             # would give zeros, so that is never offered)
             message += f": {carried[0]}"
             hint = carried[1].format(register=register)
-        elif rule is not None and need == "tangent" and rule.adjoint is not None:
-            # a rule replaces the function's own source in both modes
-            message += (", which has an adjoint rule: a registered rule replaces the "
-                        "function's source, so forward mode needs its tangent rule too")
-            hint = f"register one with @s2sad.tangent({label})"
+        elif _other_mode(rule, need) is not None:
+            message, hint = _other_mode(rule, need).format(label=label).split("\n")
         elif _frozen_of(target) is not None:
             dist, method = _frozen_of(target)
             message += ": a method of a frozen distribution"
@@ -125,6 +122,21 @@ def rule_for(value, parsed, need):
                  "(d['key'], a dict literal, dict(...))")
     raise UnsupportedSyntaxError(
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
+
+
+def _other_mode(rule, need):
+    """``message\nhint`` (with ``{label}`` to fill) refusing a call whose rule has no
+    template for ``need`` but has the other one, else None: a registered rule replaces
+    the function's own source in both modes."""
+    if rule is None or getattr(rule, "tangent" if need == "adjoint" else "adjoint") is None:
+        return None
+    if need == "tangent":
+        return ("no tangent (forward-mode) rule for {label}, which has an adjoint rule: a "
+                "registered rule replaces the function's source, so forward mode needs its "
+                "tangent rule too\nregister one with @s2sad.tangent({label})")
+    return ("no adjoint (reverse-mode) rule for {label}, which has a tangent rule: a "
+            "registered rule replaces the function's source, so reverse mode (and second "
+            "order) needs its adjoint rule too\nregister one with @s2sad.adjoint({label})")
 
 
 def _beyond_rules(helper, label, need, location):

@@ -25,14 +25,23 @@ from .transformed import cached_transform, with_source
 from ..syntax.call_errors import python_call_error
 
 
-def _second_order_call(bound, func, *args):
+def _second_order_call(bound, func, *args, what="the Hessian"):
     """``bound(*args)`` for second-order code, whose refusals of an infinite second
     derivative of a power get the location of the power in ``func``, as does a Python
-    float divided by zero in a derivative's statement."""
+    float divided by zero in a derivative's statement; its check of a scalar output (before
+    the backward sweep seeds it) is refused as ``what`` needing one."""
     try:
         return bound(*args)
     except PowerDivergesError as exc:
         raise located_power_error(exc, func) from None
+    except ValueError as exc:
+        found = str(exc).partition(" is only defined for a scalar output, but it returned ")
+        if not found[1] or exc.__class__ is not ValueError:
+            raise
+        raise NonScalarOutputError(
+            f"{what} of {func.__name__} needs a scalar output, but it returned "
+            f"{found[2].split(';')[0]}", hint="use s2sad.jacobian for non-scalar outputs") \
+            from None
     except ZeroDivisionError as exc:   # (a derivative's own: see api.singular)
         raise_singular(exc, func.__name__)
         raise
@@ -218,7 +227,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backe
                 hint="use s2sad.hessian, s2sad.hvp or s2sad.jacobian for the derivatives of a "
                      "gradient")
         direction = as_tangent(1.0, x_inner, inner[0])
-        (value, grads), dots = _second_order_call(bound, func, *values, direction)
+        (value, grads), dots = _second_order_call(bound, func, *values, direction,
+                                                  what="the gradient")
         check_scalar(value, func, "the gradient", rerun=lambda: bound(*values, direction))
         if len(rev) == 1:
             grads, dots = (grads,), (dots,)

@@ -65,6 +65,11 @@ def parse_template(fn) -> Template:
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as exc:
         raise RuleDefinitionError(f"cannot read the source of rule {fn.__name__}: {exc}") from None
+    if fn.__name__ == "<lambda>":   # (its lines may hold other lambdas: not compared)
+        raise RuleDefinitionError(
+            "rule <lambda> must be defined with 'def'",
+            hint="write it as 'def name(...): return ...' decorated by the registration "
+                 "(s2sad reads a rule's statements from its source)")
     if not _is_running_code(source, fn):
         raise RuleDefinitionError(
             f"the source of rule {fn.__name__} changed on disk since "

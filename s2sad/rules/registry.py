@@ -29,10 +29,8 @@ it imports neither numpy nor any pass.
 """
 
 import copy
-import functools
 import inspect
 import operator
-import types
 from dataclasses import dataclass, field
 from typing import Any, Dict, Hashable, Optional, Tuple
 
@@ -44,6 +42,8 @@ from . import identity, optional, reserved
 from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
                       declare_allocating_type, facts, linear, reduction, view_names, view_of)
+from .signatures import (_SIGNATURE_CACHE, _SIGNATURES, _code_parameters,  # noqa: F401
+                         signature_of)
 
 
 @dataclass
@@ -75,6 +75,12 @@ class Rule:
     #: parameter -> the literal values a call may pass there (``np.reshape``'s order 'C'
     #: or 'F'): any other, or one held by a name, is refused where it is written
     choices: Dict[str, Tuple[Any, ...]] = field(default_factory=dict)
+    #: the tangent is the one ``@adjoint(..., linear=True)`` derived (a later adjoint
+    #: registered without ``linear`` takes it away)
+    derived_tangent: bool = False
+    #: the tangent last registered by ``@tangent`` (what the tangent is again when a
+    #: derived one is taken away)
+    written_tangent: Optional[Template] = None
 
 
 #: gast operator node type -> the function it calls (rules are keyed by these)
@@ -274,69 +280,6 @@ def _check_signature(target, label, params, spellings=None):
             f"(its parameters are {names})")
 
 
-def _code_parameters(target):
-    """``(parameter names, the positional-only ones, whether it takes *args or **kwargs)``
-    of a plain Python function, or of a numpy function wrapping one, read from its code
-    as ``inspect.signature`` reads them (nothing overrides them: no ``__signature__``, no
-    further ``__wrapped__``), else None: hundreds of rules are checked at loading."""
-    fn = target
-    if type(fn).__name__ == "_ArrayFunctionDispatcher" and not hasattr(fn, "__signature__"):
-        fn = getattr(fn, "__wrapped__", None)   # (what inspect.signature unwraps to)
-    if type(fn) is not types.FunctionType or hasattr(fn, "__wrapped__") \
-            or hasattr(fn, "__signature__"):
-        return None
-    code = fn.__code__
-    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
-    variadic = bool(code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
-    return names, names[:code.co_posonlyargcount], variadic
-
-
-#: id(target) -> (target, signature) declared by :func:`signature_for`
-_SIGNATURES: Dict[int, Tuple[Any, inspect.Signature]] = {}
-
-
-#: id(target) -> (target, what its signature is made of, its signature): see signature_of
-_SIGNATURE_CACHE: Dict[int, Tuple[Any, Tuple[Any, ...], inspect.Signature]] = {}
-
-
-#: the kinds of callables whose signature is kept (a class's or a callable object's
-#: depends on attributes of its class, which the stamp does not follow)
-_CACHED_KINDS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                 functools.partial)
-_CACHED_KIND_NAMES = ("ufunc", "_ArrayFunctionDispatcher")
-
-
-def _signature_stamp(target):
-    """What ``inspect.signature(target)`` reads that may change on a live object."""
-    return tuple(getattr(target, attr, None) for attr in (
-        "__code__", "__defaults__", "__kwdefaults__", "__signature__", "__wrapped__",
-        "__text_signature__", "__func__"))
-
-
-def signature_of(target):
-    """``inspect.signature(target)``, else the one :func:`signature_for` declared,
-    else None (a C function without a signature).
-
-    Kept per object while what it is made of (code, defaults, ``__signature__``...)
-    stays the same objects: a numpy function's signature is read from its text once,
-    not at every call the passes meet."""
-    cached = _SIGNATURE_CACHE.get(id(target))
-    if cached is not None and cached[0] is target:
-        stamp = _signature_stamp(target)
-        if len(stamp) == len(cached[1]) and all(a is b for a, b in zip(stamp, cached[1])):
-            return cached[2]
-    try:
-        sig = inspect.signature(target)
-        if type(target) in _CACHED_KINDS or type(target).__name__ in _CACHED_KIND_NAMES:
-            if len(_SIGNATURE_CACHE) >= 4096:
-                _SIGNATURE_CACHE.clear()
-            _SIGNATURE_CACHE[id(target)] = (target, _signature_stamp(target), sig)
-        return sig
-    except (TypeError, ValueError):
-        declared = _SIGNATURES.get(id(target))
-        return declared[1] if declared is not None and declared[0] is target else None
-
-
 def signature_for(target):
     """Declare the decorated (empty) function's signature as ``target``'s.
 
@@ -501,7 +444,7 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
                 f"parameters; it takes ({', '.join(template.params)})")
         params = template.params[2:]
         defaults = _defaults(fn)
-        undefined = dict(no_derivative or {})
+        undefined = _user_nondiff(fn, nondiff, no_derivative)
         diff_params = tuple(p for p in params if p not in nondiff and p not in undefined)
         derived = linear_template(target, params, diff_params, fn.__globals__, fn) \
             if linear else None
@@ -509,7 +452,9 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             lbl = label or _label(tgt)
             _check_signature(tgt, lbl, params, spellings)
             rule = _rule_for(tgt, lbl)
-            if rule.tangent is not None and rule.params and rule.params != params:
+            _before_adjoint(rule, tgt)
+            if not linear and rule.tangent is not None and rule.params and \
+                    rule.params != params:
                 raise RuleDefinitionError(
                     f"adjoint and tangent rules of {lbl} disagree on the parameters")
             rule.params = params
@@ -524,13 +469,47 @@ def adjoint(target, *, nondiff=(), broadcast=False, label=None, aliases=(), shap
             rule.choices = dict(choices or {})
             _install(tgt, lbl, template, "adjoint")
             if derived is not None:
-                _install(tgt, lbl, derived, "tangent")
+                _install(tgt, lbl, derived, "tangent").derived_tangent = True
         _declare_facts((target,) + tuple(aliases), fn.__globals__, dict(
             linear=linear, view=view, allocates=allocates, reduction=reduction,
             methods=methods, attributes=attributes))
         _changed()
         return fn
     return register
+
+
+def _user_nondiff(fn, nondiff, no_derivative):
+    """The ``no_derivative`` of the adjoint rule ``fn``: a user's ``nondiff`` parameters
+    are among them (an argument there carrying a derivative is refused, as s2sad's own
+    rules refuse one, rather than its derivative dropped)."""
+    undefined = dict(no_derivative or {})
+    if not fn.__module__.startswith("s2sad."):
+        for param in nondiff:
+            undefined.setdefault(param, f"its rule ({fn.__name__}) declares it nondiff, so "
+                                        f"the derivative through it would be dropped: leave it out of "
+                                        f"nondiff and return its adjoint to differentiate in it")
+    return undefined
+
+
+def _before_adjoint(rule, target):
+    """Make ``rule`` ready for an adjoint registered now: the latest registrations hold,
+    whatever came before (an earlier ``nondifferentiable`` is undone, and so is the
+    tangent an earlier ``linear=True`` derived: the one written by ``@tangent`` is back,
+    and ``target`` is linear again only if this registration says so)."""
+    rule.nondifferentiable = False
+    if rule.derived_tangent:
+        rule.tangent, rule.derived_tangent = rule.written_tangent, False
+        declare(target, linear=False)
+
+
+def _forget_rules(rule, target):
+    """Take ``target``'s adjoint and tangent rules away, with what their registration
+    said (``s2sad.nondifferentiable`` after them: the latest registration holds)."""
+    for name, spec in Rule.__dataclass_fields__.items():
+        if name not in ("target", "label"):
+            setattr(rule, name, spec.default_factory() if callable(spec.default_factory)
+                    else spec.default)
+    declare(target, linear=False)
 
 
 def tangent(target, *, label=None, aliases=(), view=False, allocates=False, reduction=None,
@@ -549,7 +528,8 @@ def tangent(target, *, label=None, aliases=(), view=False, allocates=False, redu
                 raise RuleDefinitionError(
                     f"{_label(tgt)} is declared linear: its tangent rule is derived, "
                     f"remove linear=True to write it by hand")
-            _install(tgt, label or _label(tgt), template, "tangent")
+            rule = _install(tgt, label or _label(tgt), template, "tangent")
+            rule.nondifferentiable, rule.written_tangent = False, template
         _declare_facts((target,) + tuple(aliases), fn.__globals__, dict(
             view=view, allocates=allocates, reduction=reduction, methods=methods,
             attributes=attributes))
@@ -589,6 +569,8 @@ def nondifferentiable(*targets, **given):
     spellings with the ``spelling`` generated code calls the op by)."""
     for tgt in targets:
         rule = _rule_for(tgt)
+        if rule.adjoint is not None or rule.tangent is not None:
+            _forget_rules(rule, tgt)
         rule.nondifferentiable = True
         if given:
             declare(tgt, **given)

@@ -91,11 +91,17 @@ for _helper, _facts in declared():
         linear_helper(_helper, _facts.linear)
 
 
-# the output check of gradient code differentiated again (api.composable): the value
-# passes through it unchanged
-@registry.adjoint(rt.scalar_checked, nondiff=("function_name",), linear=True)
+# the output check of gradient code differentiated again (api.composable, second order):
+# the value passes through it unchanged, its derivatives too (not checked again: a
+# tangent no code reads is left out)
+@registry.adjoint(rt.scalar_checked, nondiff=("function_name",))
 def scalar_checked_adjoint(y, y_bar, value, function_name):
     return y_bar
+
+
+@registry.tangent(rt.scalar_checked)
+def scalar_checked_tangent(y, value, function_name, value_dot):
+    return value_dot
 
 
 # the SVD's second derivative forward over forward (svd_tangent's tangent): its own

@@ -36,6 +36,7 @@ import gast
 
 from ..errors import UnsupportedSyntaxError
 from . import anno, nodes
+from .local_derivatives import inline_local_derivatives
 from .source import recorders, read_function
 
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
@@ -148,6 +149,7 @@ def parse_rewritten(func):
     forwarding wrapper, rewritten (:func:`rewrite`): the tree s2sad differentiates."""
     parsed = read_function(func)
     rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
+    inline_local_derivatives(parsed)   # gr = s2sad.grad(f); gr(x): s2sad.grad(f)(x)
     prepare = func.__dict__.get(anno.PREPARE)
     if prepare is not None:   # generated code differentiated again (see anno.PREPARE)
         prepare(parsed)

@@ -61,8 +61,8 @@ def prepare_gradient_code(parsed, name=None, composed=False):
     # runtime imports numpy, which the core never loads itself)
     helpers = {name: registry.runtime_helper(name)
                for name in ("index_set", "add_at", "reversed_range")
-               + (("scalar_checked",) + tuple(_COPYING.values()) if composed
-                  else ("tape_push", "tape_pop"))}
+               + ("scalar_checked",) + (tuple(_COPYING.values()) if composed
+                                        else ("tape_push", "tape_pop"))}
     Stack = registry.runtime_helper("Stack")
     ensure_scalar_output = registry.runtime_helper("ensure_scalar_output")
     fn = parsed.node = copy.copy(parsed.node)   # (its body and name set below)
@@ -309,8 +309,12 @@ def _rewrite(stmt, ctx):
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         call = stmt.value
         if isinstance(call.func, gast.Name) and \
-                parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output:
-            return None
+                parsed.resolve(call.func.id, None) is ctx.ensure_scalar_output \
+                and call.args and isinstance(call.args[0], gast.Name):
+            # (kept, as a value flowing through it: a non-scalar output is refused before
+            # the backward sweep seeds it, where a product of it would fail in numpy)
+            return nodes.assign(call.args[0].id, nodes.call(
+                nodes.name("scalar_checked"), [copy.deepcopy(a) for a in call.args]))
         if isinstance(call.func, gast.Name) and call.func.id == "ensure_unshared" \
                 and parsed.resolve(call.func.id, None) is ctx.ensure_unshared:
             # the arguments' check: the forward transform puts it first again

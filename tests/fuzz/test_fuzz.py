@@ -590,6 +590,16 @@ CONSTRUCT_SIGNS.update({
                              r"total = total \+ \(i \+ 1\.0\) \* rc\d+\(t\[i\]\)",
                              r"return np\.sum\(t \*\* 2\)", r"\n\s+rn\d+ = [\[\(\{]",
                              r"\(rn\d+(, 1\.0)?\)\)?\n", r"\n    return .*\brv\d+\b"],
+    # a helper's result returned after an early return (second order once dropped it), a
+    # derivative bound to a local name and called by it (once refused): helper_returns.py
+    "early_return_helper": [r"def er\d+\(x, k\):\n    if k == 0:\n        return np\.sum\(x \* x\)"
+                            r"\n    return eh\d+\(x\)",
+                            r"\n\s+ev\d+ = er\d+\(\w+, [012]\) \+ er\d+\(\w+, 1\)",
+                            r"\n    return .*\bev\d+\b"],
+    "local_derivative": [r"\n\s+ld\d+ = s2sad\.grad\(eh\d+\)\n",
+                         r"\n\s+lx\d+ = lx\d+ - 0\.1 \* ld\d+\(lx\d+\)",
+                         r"\n\s+lv\d+ = np\.sum\(ld\d+\(\w+\) \* \w+\)",
+                         r"\n    return .*\blv\d+\b"],
     # a module's attributes read dotted (in a loop too)
     "module_closure": [r"\nclf = make_cl\(np\.array\(", r"\n\s+cc\d+ = clf\(",
                        r"\n\s+cc\d+ = 0\.5 \* clf\(np\.sin\("],

@@ -11,6 +11,7 @@ import s2sad.fuzz.generator.class_forms as class_forms
 import s2sad.fuzz.generator.common_forms as common_forms
 import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.gap_forms as gap_forms
+import s2sad.fuzz.generator.helper_returns as helper_returns
 import s2sad.fuzz.generator.item_forms as item_forms
 import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
@@ -121,6 +122,7 @@ class Generator:
         claim_effects.choose(self.draft)
         class_forms.choose(self.draft)
         recursive_forms.choose(self.draft)
+        helper_returns.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -333,7 +333,10 @@ class Effects:
             return False
         names = [n.id for t in stmt.targets for n in nodes.walk(t)
                  if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)]
-        if any(norm.writes.read_after(n, getattr(stmt, "lineno", 0), stmt) for n in names):
+        # (a function's result, ``return h(x)`` after an early return: read by the return
+        # desugaring put last, which an inlined helper's lines do not show)
+        if any(n in norm.return_names or norm.writes.read_after(
+                n, getattr(stmt, "lineno", 0), stmt) for n in names):
             return False
         if quiet:
             if not self.call(gast.copy_location(gast.Expr(value=call), stmt)):

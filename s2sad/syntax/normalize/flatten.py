@@ -300,7 +300,9 @@ class Flattener:
                 raise norm.error(f"calling the local value {func.id!r} is not supported", node,
                                  hint="call the function by its global name (one chosen from a "
                                       "dict or list: an if/elif on the key calling each by "
-                                      "its name)")
+                                      "its name); a derivative made in the function is "
+                                      "called where it is made, s2sad.grad(f)(x), or bound "
+                                      "once at the top of the body and only called")
             try:
                 target = called_partial(norm.parsed.resolve(func.id), lambda e: norm.error(
                     e.message, node, hint=e.hint), given=_positions(node))
