@@ -104,8 +104,7 @@ def choose_item(flat, node, target, largest):
     if isinstance(sequence, (gast.List, gast.ListComp)):
         items = flat.atom(sequence)
     else:
-        made = gast.Call(func=gast.Name(id="list", ctx=gast.Load(), annotation=None,
-                                        type_comment=None), args=[sequence], keywords=[])
+        made = gast.Call(func=nodes.builtin("list"), args=[sequence], keywords=[])
         for new in (made, made.func):
             gast.copy_location(new, node)
             new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset
