@@ -23,7 +23,7 @@ X = np.array([0.3, 0.7, -0.2, 0.9])
 V = np.array([0.2, -0.5, 1.0, 0.3])
 
 MODULE = [sb.loop_over_a_list, sb.own_range, sb.own_len, sb.own_reversed, sb.own_zip,
-          sb.own_sum]
+          sb.own_sum, sb.own_list_and_starred]
 LOCAL = [sp.local_range, sp.closure_len]
 
 
