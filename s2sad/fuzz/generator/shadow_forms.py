@@ -41,7 +41,7 @@ SHADOWS = (
 )
 #: the names a raising module function may take (``f`` never calls it)
 UNCALLED = ("len", "range", "reversed", "zip", "list", "tuple", "enumerate", "sorted",
-            "isinstance", "min", "max", "slice")
+            "isinstance", "min", "max", "slice", "iter", "next")
 
 
 def stream(seed):
@@ -56,7 +56,7 @@ def choose(draft):
     if r.random() >= 0.15 or draft.output == "container" \
             or not draft.has("shadowed_builtins"):
         return
-    if r.random() < 0.25:
+    if r.random() < 0.35:
         name = r.choice(UNCALLED)
         draft.shadow = (name, f"def {name}(*args):\n    raise RuntimeError('the module\\'s "
                               f"{name} is not the builtin')\n", 0)
