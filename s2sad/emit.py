@@ -26,10 +26,12 @@ from typing import Any, Dict, List
 import astor
 import gast
 
-from .errors import ORIGIN, UnsupportedSyntaxError
+from .errors import ORIGIN
 from .syntax import anno, nodes, printer
 from .syntax.anno import COMMENT_ID
 from .emit_names import generated_filename
+from .emit_shadowed import clash, helper_alias, own_builtins, rename_hint
+from .syntax.own_builtins import NAMES as OWN_BUILTINS
 from .emit_values import is_copied, value_literal
 
 _NUMBER_TYPES = (bool, int, float, complex)
@@ -101,8 +103,8 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
     runtime = {module: [] for module in _RUNTIME_MODULES}
     for name in sorted(bindings):
         obj = bindings[name]
-        if getattr(builtins, name, _NOTHING) is obj:   # (a global None is not a builtin)
-            continue
+        if getattr(builtins, name, _NOTHING) is obj or _builtin_alias(name, obj, aliases, modules):
+            continue   # (a global None is not a builtin; s2sad_len: see emit_shadowed)
         if isinstance(obj, types.ModuleType) and sys.modules.get(obj.__name__) is obj:
             # (a module imported by its name; one made by types.ModuleType and never
             # registered, or a second copy, is a value of the user's, as an array is)
@@ -425,18 +427,19 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
             if not aliases:   # (renamed in copies: the generated trees stay as they are)
                 functions = [dataclasses.replace(g, node=nodes.clone(g.node))
                              for g in functions]
-            alias = _helper_alias(name, functions, set(bindings) | set(generated.bindings))
+            alias = helper_alias(name, functions, set(bindings) | set(generated.bindings))
             if alias is None:
-                raise _clash(name, "reads", locate, _rename_hint(name, bindings[name]))
+                raise clash(name, "reads", locate, rename_hint(name, bindings[name]))
             aliases[alias] = name
             bindings[alias] = obj
             continue
         bindings[name] = obj
+    functions = own_builtins(functions, bindings, aliases)   # (range, len... shadowed)
     for g in functions:
         params = {a.id for a in g.node.args.args + g.node.args.kwonlyargs}
         clashing = sorted(params & set(generated.bindings))
         if clashing:
-            raise _clash(clashing[0], "takes the parameter", locate, "rename the parameter")
+            raise clash(clashing[0], "takes the parameter", locate, "rename the parameter")
     # (the text first: the printer sees the names each function reads as it writes
     # them; only a ``pass`` may be added to the trees, which reads no name)
     used = set()
@@ -449,6 +452,16 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
     parts = {"header_lines": header_lines, "user": user, "code": code, "aliases": aliases}
     return Emitted(text=text, function_name=generated.node.name, bindings=bindings,
                    user_names=user_names, origins=origins, parts=parts)
+
+
+def _builtin_alias(name, obj, aliases, lines):
+    """Whether ``name`` is the builtin ``obj`` under another name (see ``emit_shadowed``);
+    then its import is added to ``lines``."""
+    builtin = (aliases or {}).get(name, name)
+    if builtin == name or getattr(builtins, builtin, _NOTHING) is not obj:
+        return False
+    lines.append(f"from builtins import {builtin} as {name}")
+    return True
 
 
 def _assemble(header_lines, standard, user, code):
@@ -504,44 +517,6 @@ def _with_first_line(code, function_name, line):
     return "".join(lines)
 
 
-def _helper_alias(name, functions, taken):
-    """Rename, in ``functions``, the generated code's reads of the helper ``name`` (a
-    name the user's code reads too, bound to another object) to ``s2sad_<name>`` (or the
-    first ``s2sad_<name>_<n>`` free); returns that name, or None when some read of
-    ``name`` is not known to be either the user's or the helper's (``anno.USER_NAME``,
-    ``anno.HELPER_NAME``): then emitting refuses."""
-    reads = [n for g in functions for n in nodes.walk(g.node)
-             if isinstance(n, gast.Name) and n.id == name]
-    if not all(anno.get(n, anno.USER_NAME) or anno.get(n, anno.HELPER_NAME) for n in reads):
-        return None
-    used = taken | {n.id for g in functions for n in nodes.names(g.node)}
-    alias = next(a for a in (f"s2sad_{name}_{i}" if i else f"s2sad_{name}"
-                             for i in range(len(used) + 1)) if a not in used)
-    for n in reads:
-        if not anno.get(n, anno.USER_NAME):
-            n.id = alias
-    return alias
-
-
-def _rename_hint(name, obj):
-    """How to bind the user's ``obj``, read as ``name``, under another name."""
-    if isinstance(obj, types.ModuleType):
-        return f"import it under another name (`import {obj.__name__} as my_{name}`)"
-    module, own = getattr(obj, "__module__", None), getattr(obj, "__name__", None)
-    if isinstance(module, str) and isinstance(own, str) and module != "__main__" \
-            and own.isidentifier():
-        return f"import it under another name (`from {module} import {own} as my_{name}`)"
-    return f"give `{name}` another name where it is bound and read (`my_{name} = ...`)"
-
-
-def _clash(name, what, locate, fix):
-    """The refusal of a user's name that is also a helper's the generated code calls."""
-    return UnsupportedSyntaxError(
-        f"the function {what} `{name}`, which is also the name of a helper s2sad's generated "
-        f"code calls here", locate(name) if locate is not None else None,
-        hint=f"{fix}; s2sad cannot tell the two apart in the module it writes")
-
-
 def compile_module(emitted, values=None, origin=None):
     """Compile the module text in-process; returns the generated function.
 
@@ -563,6 +538,9 @@ def compile_module(emitted, values=None, origin=None):
     namespace.update({k: v for k, v in emitted.bindings.items()})
     if values:
         namespace.update(values)
+        for name in OWN_BUILTINS.intersection(values).difference(emitted.user_names):
+            del namespace[name]   # (the builtin the module reads: a user's value of the
+            # name is another generation's, the gradient's an hvp module is made from)
     if origin is not None:
         namespace[ORIGIN] = origin
     exec(compiled[1], namespace)  # noqa: S102 - our own generated code

@@ -230,7 +230,8 @@ class Bound:
         self.defaults = _defaults_of(self.func)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
-                             for name in entry.free)
+                             for name in entry.free if name in self.namespace)   # (see
+        # emit.compile_module: a builtin's name the module reads as the builtin)
         self.guards = entry.guards
         self.deps = entry.deps
         self.checks = _Checks(entry.deps)

@@ -42,7 +42,7 @@ def refuse_uncompiled(tree, user_names, reads, namespace):
     ``tree``: a ``math`` function it has no implementation of, a value of the user's
     (``user_names`` bound in ``namespace``, the dotted ``reads``, the constants the
     module writes, which numba freezes) it cannot take."""
-    found = math_refusal(tree) or print_refusal(tree)
+    found = math_refusal(tree) or print_refusal(tree) or shadowed_loop_refusal(tree)
     if found is not None:
         raise found
     namespace = namespace or {}
@@ -172,6 +172,23 @@ def print_refusal(tree):
             name = node.value.func.attr
             return _at(Refusal(f"a call that logs or warns, .{name}(...): numba compiles "
                                f"no call of Python's logging or warnings", node, NUMPY), name)
+    return None
+
+
+def shadowed_loop_refusal(tree):
+    """The :class:`Refusal` of the first loop of s2sad's own over ``range`` or
+    ``reversed`` imported under another name (``from builtins import range as
+    s2sad_range``: the user's function has a ``range`` of its own, see
+    ``emit_shadowed``): the numba target writes those loops anew by their names."""
+    aliased = {a.asname: a.name for stmt in tree.body if isinstance(stmt, ast.ImportFrom)
+               and stmt.module == "builtins" for a in stmt.names
+               if a.name in ("range", "reversed") and a.asname}
+    for node in ast.walk(tree) if aliased else ():
+        if isinstance(node, ast.Name) and node.id in aliased:
+            name = aliased[node.id]
+            return Refusal(f"a loop over {name}(...) beside the function's own `{name}` (a "
+                           f"parameter, local or global of that name, not the builtin)", node,
+                           f"give the function's `{name}` another name, or {NUMPY}")
     return None
 
 

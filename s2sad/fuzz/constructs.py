@@ -2,8 +2,8 @@
 
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
 :mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
-:mod:`~s2sad.fuzz.recursive_probes`); what s2sad may or must refuse is
-:mod:`~s2sad.fuzz.refusal_tables`."""
+:mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`); what s2sad may or must
+refuse is :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
@@ -16,6 +16,7 @@ from s2sad.fuzz.gap_probes import GAP_PROBES
 from s2sad.fuzz.helper_probes import HELPER_PROBES
 from s2sad.fuzz.list_probes import LIST_PROBES
 from s2sad.fuzz.recursive_probes import RECURSIVE_PROBES
+from s2sad.fuzz.shadow_probes import SHADOW_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -472,6 +473,8 @@ CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLASS_PROBES.items
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in RECURSIVE_PROBES.items()})
 # a helper's result returned after an early return, a local derivative (helper_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in HELPER_PROBES.items()})
+# module functions named like builtins generated code calls (shadow_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in SHADOW_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -506,8 +509,8 @@ CLAIMED = frozenset({
     "whole_item_loop", "method_positional", "dict_union", "generator_expr", "dict_build",
     "module_from_import", "index_tuples", "dict_accumulator", "sum_lists", "map_call",
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
-    "nested_dict_state", "hint_forms",
-    "module_closure", "recursive_containers", "early_return_helper", "local_derivative"}
+    "nested_dict_state", "hint_forms", "module_closure", "recursive_containers",
+    "early_return_helper", "local_derivative", "shadowed_builtins"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
     | CONTAINER_FEATURES)
 

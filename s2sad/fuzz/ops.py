@@ -40,6 +40,8 @@ def imports_for(body):
         lines.insert(0, "import warnings\n")
     if re.search(r"\bs2sad\.", body):   # a derivative called inside (derivative_call)
         lines.append("import s2sad\n")
+    if re.search(r"\bbuiltins\.", body):   # a module's own len, range... (shadow_forms)
+        lines.insert(0, "import builtins\n")
     if re.search(r"\bitertools\.", body):   # index tuples (gap_forms)
         lines.insert(0, "import itertools\n")
     if re.search(r"\bfunctools\.", body):   # partials called in f (claim_forms)

@@ -37,7 +37,7 @@ from typing import Any, Dict, Hashable, Optional, Tuple
 import gast
 
 from ..errors import RuleDefinitionError
-from ..syntax import anno
+from ..syntax import anno, own_builtins
 from . import identity, optional, reserved
 from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
@@ -107,7 +107,7 @@ def _changed():
     version += 1
 #: the names every generation reserves (the namer never hands them out): the helpers the
 #: transforms call, and the free names of s2sad's always-loaded rules (see :mod:`.reserved`:
-#: those of a user's rule or an optional library's only where it is used).
+#: those of a user's rule or an optional library's only where used; builtins: own_builtins).
 HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensure_scalar_output",
                 "scalar_checked", "Stack", "astype_of", "slice", "item_bar", "add_item", "add_items", "overwritten", "zero_at",
                 "stored_part", "list_append", "list_push", "list_push_at", "list_put",
@@ -122,7 +122,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "dict_set", "dict_get", "dict_keys", "dict_size_kept",
                 "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
                 "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of",
-                "flatten_of", "copy_of", "kept_argument", "first_extreme"}
+                "flatten_of", "copy_of", "kept_argument", "first_extreme"} | own_builtins.NAMES
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)

@@ -175,7 +175,7 @@ def _refuse(parsed, message, node, hint):
 def _check_starred(parsed, node, parent, builtin):
     """Raise unless the ``Starred`` ``node`` (its parents in ``parent``) is an item of a
     call's display, a starred target of a one-target assignment or a ``for``, or an
-    item of a list or tuple display, with ``list``/``tuple`` the builtins."""
+    item of a list or tuple display (``builtin``: unused, as the other checks')."""
     up = parent.get(id(node))
     if isinstance(up, gast.Call):
         if not isinstance(node.value, (gast.List, gast.Tuple)):
@@ -194,15 +194,9 @@ def _check_starred(parsed, node, parent, builtin):
             _refuse(parsed, "a starred target is supported in an assignment with one target "
                     "and in a 'for' loop only", node,
                     "unpack in a statement of its own: first, *rest = item")
-        if not builtin("list"):
-            _refuse(parsed, "a starred target makes a list, but the name 'list' is not the "
-                    "builtin here", node, "rename what is called 'list'")
-    elif isinstance(up, (gast.List, gast.Tuple)):
-        kind = "list" if isinstance(up, gast.List) else "tuple"
-        if not builtin(kind):
-            _refuse(parsed, f"a starred item of a {kind} display, but the name {kind!r} is "
-                    f"not the builtin here", node, f"rename what is called {kind!r}")
-    else:
+        # (the list it makes is the builtin's, whatever the name 'list' holds here: see
+        # syntax.own_builtins; so are the tuple(...) and list(...) of a display's item)
+    elif not isinstance(up, (gast.List, gast.Tuple)):
         _refuse(parsed, "this starred expression is not supported", node,
                 "write the items out")
 

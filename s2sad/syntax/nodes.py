@@ -2,7 +2,8 @@
 
 import gast
 
-from .anno import PREFIX as ANNOTATION_PREFIX
+from .anno import HELPER_NAME, PREFIX as ANNOTATION_PREFIX
+from .own_builtins import NAMES as OWN_BUILTINS
 
 
 def name(id_, store=False):
@@ -33,6 +34,14 @@ def attr(value, attribute):
     return node
 
 
+def builtin(id_):
+    """A read of the builtin ``id_`` the generated code calls on its own, marked so that
+    emitting tells it from a user's name of the same spelling (see .own_builtins)."""
+    node = name(id_)
+    setattr(node, HELPER_NAME, True)
+    return node
+
+
 def dotted(path):
     """``"np.linalg.norm"`` -> the attribute chain that spells it."""
     parts = path.split(".")
@@ -56,7 +65,8 @@ def dotted_parts(node):
 
 def call(func, args=(), keywords=()):
     if isinstance(func, str):
-        func = dotted(func)
+        # (a builtin named here is s2sad's own read of it: see .own_builtins)
+        func = builtin(func) if func in OWN_BUILTINS else dotted(func)
     node = _CALL.__new__(_CALL)
     node.__dict__.update(func=func, args=list(args),
                          keywords=[gast.keyword(arg=k, value=v) for k, v in keywords])

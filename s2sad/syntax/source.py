@@ -30,6 +30,7 @@ import gast
 
 from . import anno, class_attributes, gastify, nodes
 from .cached import uncached
+from .own_builtins import NAMES as OWN_BUILTINS
 from .blocks import definition, plain_margin
 from ..errors import SourceLocation, SourceUnavailableError, UnsupportedSyntaxError
 
@@ -99,7 +100,11 @@ class ParsedFunction:
                          stmt.col_offset + self.column_offset, text)
 
     def resolve_callee(self, func):
-        """The object the callee ``func`` (``f``, ``module.f``, ``Cls.f``) names, or None."""
+        """The object the callee ``func`` (``f``, ``module.f``, ``Cls.f``) names, or None
+        (a builtin s2sad calls on its own names the builtin: see .own_builtins)."""
+        if func.__class__ is gast.Name and func.id in OWN_BUILTINS \
+                and getattr(func, anno.HELPER_NAME, False):
+            return getattr(builtins, func.id)
         spelled = nodes.dotted_parts(func)
         if spelled is None:
             return None

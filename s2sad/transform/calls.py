@@ -67,7 +67,7 @@ class CallGraph:
             while new in here:   # (a local of the callee's code: `zeros_like_1 = ...`)
                 new = self.fresh(name)
             # the reads of this object only: a user's name spelled like a helper and the
-            # helper's are told apart by their marks (see emit._helper_alias)
+            # helper's are told apart by their marks (see emit_shadowed.helper_alias)
             other = anno.USER_NAME if helper else anno.HELPER_NAME
             for n in gast.walk(node):
                 if isinstance(n, gast.Name) and n.id == name \

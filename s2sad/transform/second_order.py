@@ -390,7 +390,7 @@ def index_expression(index):
     """An index as an expression usable as a call argument (slices become ``slice()``)."""
     if isinstance(index, gast.Slice):
         parts = [index.lower, index.upper, index.step]
-        return nodes.call(nodes.name("slice"), [copy.deepcopy(p) if p is not None
+        return nodes.call(nodes.builtin("slice"), [copy.deepcopy(p) if p is not None
                                                 else nodes.const(None) for p in parts])
     if isinstance(index, gast.Tuple):
         return nodes.tuple_([index_expression(e) for e in index.elts])
@@ -436,7 +436,7 @@ def _forward_iteration(iterable, parsed):
     if len(args) == 3:
         return nodes.call(nodes.name("reversed_range"), [copy.deepcopy(a) for a in args])
     start, stop = (nodes.const(0), args[0]) if len(args) == 1 else args
-    return nodes.call(nodes.name("range"), [_minus_one(stop), _minus_one(start),
+    return nodes.call(nodes.builtin("range"), [_minus_one(stop), _minus_one(start),
                                             nodes.const(-1)])
 
 

@@ -15,7 +15,7 @@ import numpy as onp
 import pytest
 
 import s2sad
-from s2sad.emit import _rename_hint
+from s2sad.emit_shadowed import rename_hint as _rename_hint
 from s2sad.testing import check_grads, finite_difference_gradient
 
 import float_named_np as fnp

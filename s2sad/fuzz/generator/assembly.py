@@ -17,6 +17,7 @@ import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
 import s2sad.fuzz.generator.python_forms as python_forms
 import s2sad.fuzz.generator.recursive_forms as recursive_forms
+import s2sad.fuzz.generator.shadow_forms as shadow_forms
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -123,6 +124,7 @@ class Generator:
         class_forms.choose(self.draft)
         recursive_forms.choose(self.draft)
         helper_returns.choose(self.draft)
+        shadow_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
@@ -165,6 +167,9 @@ class Generator:
         names = [p.name + ("=None" if p.name == "ob" else "") for p in self.draft.params] \
             + extra + (["*"] + kwonly if kwonly else [])
         sig = ", ".join(names)
+        shadow = shadow_forms.finish(self.draft, "\n".join(
+            self.draft.lines + helper_texts + self.draft.box_helpers + list(module_globals or ())))
+        helper_texts = helper_texts + [shadow.rstrip("\n")] if shadow else helper_texts
         imports = imports_for("\n".join(self.draft.lines + helper_texts + self.draft.box_helpers
                                          + list(module_globals or ())))
         if any(re.search(r"(?<![\w.])zeros_like\(", line) for line in self.draft.lines):

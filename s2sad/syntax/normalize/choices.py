@@ -86,12 +86,9 @@ def builtin_choice(norm, node):
 
 def iterable_choice(norm, node):
     """True for the builtin ``max(xs)`` of one iterable given by position (no ``key=``,
-    no ``default=``), False for ``min(xs)``, None for any other call; None too where
-    ``list`` is not the builtin (the lowering calls it)."""
+    no ``default=``), False for ``min(xs)``, None for any other call (the lowering's
+    ``list(xs)`` is the builtin whatever the name holds here: see syntax.own_builtins)."""
     found = _builtin_call(norm, node, ("max", "min"), lambda n: n == 1)
-    if found is None or norm.parsed.resolve("list", None) is not builtins.list \
-            or "list" in norm.env or "list" in norm.locals:
-        return None
     return {builtins.max: True, builtins.min: False}.get(found)
 
 
@@ -104,8 +101,7 @@ def choose_item(flat, node, target, largest):
     if isinstance(sequence, (gast.List, gast.ListComp)):
         items = flat.atom(sequence)
     else:
-        made = gast.Call(func=gast.Name(id="list", ctx=gast.Load(), annotation=None,
-                                        type_comment=None), args=[sequence], keywords=[])
+        made = gast.Call(func=nodes.builtin("list"), args=[sequence], keywords=[])
         for new in (made, made.func):
             gast.copy_location(new, node)
             new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset

@@ -103,7 +103,7 @@ def _lowered(call, parsed, taken, displays):
                     gast.comprehension(target=nodes.name(item, store=True),
                                        iter=nodes.name(group), ifs=[], is_async=0)])
     if kind is gast.Tuple:
-        joined = gast.Call(func=nodes.name("tuple"), args=[joined], keywords=[])
+        joined = gast.Call(func=nodes.builtin("tuple"), args=[joined], keywords=[])
     new = gast.BinOp(left=start, op=gast.Add(), right=joined)
     for n in nodes.walk(new):
         if n is not start and n is not call.args[0] and isinstance(n, (gast.expr,

@@ -21,6 +21,7 @@ import gast
 from ...analysis.lookup import refuse_given_lambda
 from ...rules import registry
 from .. import anno, nodes, wrappers
+from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
@@ -296,6 +297,10 @@ class Flattener:
         made where it is called (``s2sad.grad(f, wrt=1)(x, y)``)."""
         norm = self.norm
         if isinstance(func, gast.Name):
+            if anno.get(func, anno.HELPER_NAME) and func.id in OWN_BUILTINS:
+                # s2sad's own call of a builtin (syntax.own_builtins): the builtin whatever
+                # the user's module or parameter of that name holds
+                return getattr(builtins, func.id), nodes.builtin(func.id)
             if func.id in norm.env or func.id in norm.locals:
                 raise norm.error(f"calling the local value {func.id!r} is not supported", node,
                                  hint="call the function by its global name (one chosen from a "

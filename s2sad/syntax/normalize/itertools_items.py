@@ -183,8 +183,8 @@ def _item(sequence, index, k):
         ctx=gast.Load())
 
 
-def _call(name, args):
-    return gast.Call(func=_load(name), args=args, keywords=[])
+def _call(name, args):   # (s2sad's own call of a builtin: see syntax.own_builtins)
+    return gast.Call(func=nodes.builtin(name), args=args, keywords=[])
 
 
 def _load(name):

@@ -257,7 +257,7 @@ class ListChanges:
                 lower=lower, upper=upper, step=None), ctx=gast.Load())
             return gast.copy_location(read, target)
 
-        middle = gast.copy_location(gast.Call(func=name("list"), args=[name(temp)],
+        middle = gast.copy_location(gast.Call(func=nodes.builtin("list"), args=[name(temp)],
                                               keywords=[]), target)
         whole = middle
         if lower is not None:

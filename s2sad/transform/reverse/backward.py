@@ -246,10 +246,10 @@ class BackwardSweep:
         """The header running ``body`` over the trips of ``stmt`` in reverse order."""
         if isinstance(stmt, gast.For):
             return gast.For(target=nodes.clone(stmt.target),
-                            iter=nodes.call(nodes.name("reversed"), [nodes.clone(stmt.iter)]),
+                            iter=nodes.call(nodes.builtin("reversed"), [nodes.clone(stmt.iter)]),
                             body=body, orelse=[], type_comment=None)
         counter = self.env.namer.fresh("iteration")
         return gast.For(target=nodes.name(counter, store=True),
-                        iter=nodes.call(nodes.name("range"),
+                        iter=nodes.call(nodes.builtin("range"),
                                         [nodes.name(anno.get(stmt, anno.TRIPS))]),
                         body=body, orelse=[], type_comment=None)

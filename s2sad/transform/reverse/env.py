@@ -220,7 +220,7 @@ class Adjoints:
 
 def data_name(name):
     """A read of the value ``name`` (a shape witness: the user's, never a helper, even
-    spelled like one, ``np = 3.0``: see ``emit._helper_alias``)."""
+    spelled like one, ``np = 3.0``: see ``emit_shadowed.helper_alias``)."""
     return anno.set(nodes.name(name), anno.USER_NAME, True)
 
 
@@ -285,7 +285,7 @@ def index_expr(index):
     """An index as an expression usable as a call argument (slices become slice())."""
     if isinstance(index, gast.Slice):
         parts = [index.lower, index.upper, index.step]
-        return nodes.call(nodes.name("slice"),
+        return nodes.call(nodes.builtin("slice"),
                           [nodes.clone(p) if p is not None else nodes.const(None)
                            for p in parts])
     if isinstance(index, gast.Tuple):

@@ -226,7 +226,7 @@ class StatementAdjoints:
             put = nodes.call(nodes.attr(nodes.clone(g), "append"), [item_g])
         else:
             where = nodes.const(position) if position >= 0 else gast.BinOp(
-                left=nodes.call(nodes.name("len"), [nodes.clone(g)]), op=gast.Add(),
+                left=nodes.call(nodes.builtin("len"), [nodes.clone(g)]), op=gast.Add(),
                 right=nodes.const(position + 1))
             put = nodes.call(nodes.attr(nodes.clone(g), "insert"), [where, item_g])
         out = [nodes.expr_stmt(put)]
