@@ -47,3 +47,20 @@ def test_pullback_copies_only_what_it_reads_first(f):
                       np.array([1.0, -2.0, 0.5])):
         np.testing.assert_allclose(pullback(cotangent), _vjp_fd(f, x, w, cotangent),
                                    rtol=1e-6, atol=1e-8)
+
+
+def test_a_value_pushed_from_one_branch_is_started_before_the_branch():
+    y = np.array([-0.9, 0.8, -0.3])
+    z = 0.96
+    value, pullback = s2sad.vjp(m.written_in_one_branch, wrt=(0, 1))(y.copy(), z)
+    assert value == pytest.approx(m.written_in_one_branch(y.copy(), z))
+    h = 1e-6
+    expected_y = np.array([(m.written_in_one_branch(y + h * e, z)
+                            - m.written_in_one_branch(y - h * e, z)) / (2 * h)
+                           for e in np.eye(3)])
+    expected_z = (m.written_in_one_branch(y.copy(), z + h)
+                  - m.written_in_one_branch(y.copy(), z - h)) / (2 * h)
+    for _ in range(2):
+        gy, gz = pullback(1.0)
+        np.testing.assert_allclose(gy, expected_y, rtol=1e-6, atol=1e-8)
+        assert gz == pytest.approx(expected_z, rel=1e-6)

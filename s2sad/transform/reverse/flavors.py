@@ -68,10 +68,11 @@ def vjp(rf):
         backward + [nodes.ret(nodes.tuple_([nodes.clone(g) for g in grads]))])
         | set(rf.nf.params)))
     # a name assigned only inside a block may be unbound on some paths: start it
-    # at None so the snapshot below always exists (the pullback then never uses it)
+    # at None where the forward sweep may read it before assigning it (a push of it)
+    # and where the snapshot below reads it (the pullback then never uses the None)
     top = top_level_targets(rf.primal) | set(rf.nf.params)
-    forward = [nodes.assign(n, nodes.const(None))
-               for n in sorted(restored - top)] + forward
+    unbound = ((rebound | rewritten) - top) & (restored | read_before_assigned(forward))
+    forward = [nodes.assign(n, nodes.const(None)) for n in sorted(unbound)] + forward
     finals, starts = [], []
     for name in sorted(restored):
         final = env.namer.fresh(f"{name}_final")
