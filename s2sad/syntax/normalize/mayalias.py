@@ -34,6 +34,9 @@ class AliasFacts:
     outside_values: Dict[str, str] = field(default_factory=dict)
     # a name defined outside the function -> its value now, or None (for messages)
     resolve: Any = None
+    # the results of user helpers whose generated call returns what Python's returns
+    # (the argument itself): sharing through them is decided when the code runs
+    same_calls: FrozenSet[str] = frozenset()
 
 
 def origins(facts, skip=frozenset()):
@@ -239,7 +242,7 @@ def run_decides(facts, name):
         if current in seen:
             continue
         seen.add(current)
-        if current in facts.call_holds:
+        if current in facts.call_holds and current not in facts.same_calls:
             return False
         todo.extend(s for s, _ in facts.holds.get(current, ()))
     return True
@@ -257,7 +260,7 @@ def decidable_links(facts) -> FrozenSet[Any]:
             if current in seen:
                 continue
             seen.add(current)
-            through_call = current in facts.call_holds
+            through_call = current in facts.call_holds and current not in facts.same_calls
             todo.extend(s for s, _ in facts.holds.get(current, ()))
         if not through_call:
             found.add((name, source))

@@ -56,6 +56,12 @@ class AliasRecorder:
         self.slice_bounds: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
+        # those results that are what the helper returns as Python's call does (a helper
+        # of the user's without a rule, writing into no argument: its generated code
+        # returns its argument itself), and the results of calls writing into their
+        # arguments (given copies in generated code: see functionalize)
+        self.returned_calls: Set[str] = set()
+        self.copied_calls: Set[str] = set()
         # a value defined outside the function that a helper's result may be (or hold):
         # its source name in ``holds`` (never an SSA name) -> how a refusal names it
         self.outside_values: Dict[str, str] = {}
@@ -65,7 +71,8 @@ class AliasRecorder:
         its loops' carried and inner names with them)."""
         return AliasFacts(self.holds, loop_carried, loop_inside, self.maybe_links,
                           self.call_holds, self.list_items, self.list_copies, defined,
-                          self.outside_values)
+                          self.outside_values,
+                          same_calls=frozenset(self.returned_calls - self.copied_calls))
 
     def hold(self, name, source, back=None):
         """``name`` may hold (a view of, or an object holding) what ``source`` holds;
@@ -291,6 +298,8 @@ class AliasRecorder:
             self.call_holds[name] = {a.id for a, param in given
                                      if isinstance(a, gast.Name) and param not in unread
                                      and (returned is None or param in returned)}
+            if is_user_function(fn) and registry.lookup(fn) is None:
+                self.returned_calls.add(name)
             fresh = returns_displays(fn)
             if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
