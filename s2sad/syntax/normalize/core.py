@@ -437,10 +437,8 @@ class _Normalizer:
             self.loops.for_statement(stmt)
         elif isinstance(stmt, gast.While):
             self.loops.while_statement(stmt)
-        elif isinstance(stmt, gast.Assert) and stmt.msg is not None:
-            self.effects.assert_with_message(stmt)   # if not test: raise AssertionError(msg)
         elif isinstance(stmt, gast.Assert):
-            self.emit(gast.Assert(test=self.flat.atom(stmt.test), msg=None))
+            self.effects.assert_statement(stmt)
         elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.lists.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
