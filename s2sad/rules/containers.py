@@ -146,14 +146,15 @@ def list_tangent(y, items, items_dot):
     return builtins.list(items_dot)
 
 
-@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"})
-def sorted_adjoint(y, y_bar, items):
-    return sorted_bar(y_bar, items)
+@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"},
+         nondiff=("key", "reverse"))
+def sorted_adjoint(y, y_bar, items, key=None, reverse=False):
+    return sorted_bar(y_bar, items, key, reverse)
 
 
 @tangent(builtins.sorted, label="sorted")
-def sorted_tangent(y, items, items_dot):
-    return sorted_dot(items, items_dot)
+def sorted_tangent(y, items, key, reverse, items_dot):
+    return sorted_dot(items, items_dot, key, reverse)
 
 
 @adjoint(builtins.tuple, label="tuple", spellings={"iterable": "items"})

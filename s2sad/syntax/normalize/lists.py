@@ -19,6 +19,7 @@ import gast
 
 from ...rules import registry
 from .. import nodes
+from ..printer import expr
 
 
 def list_mutation(node):
@@ -292,12 +293,12 @@ class ListChanges:
             hint = f"write {name} = {name}[::-1]: a new list, reversed"
         elif func.attr == "sort" and not words:
             hint = f"write {name} = sorted({name}): a new list, sorted"
-        elif func.attr == "sort" and set(words) == {"reverse"} \
-                and isinstance(words["reverse"], gast.Constant) and words["reverse"].value is True:
-            hint = f"write {name} = sorted({name})[::-1]: a new list, sorted largest first"
+        elif func.attr == "sort" and set(words) <= {"key", "reverse"}:
+            spelled = "".join(f", {k}={expr(v, 0)}" for k, v in words.items())
+            hint = f"write {name} = sorted({name}{spelled}): a new list, sorted the same way"
         else:
             hint = (f"sort the list outside the differentiated function, or write {name} = "
-                    f"sorted({name}) (s2sad differentiates sorted without key=/reverse=)")
+                    f"sorted({name}, ...) with the same key= and reverse=")
         return self.walk.error(f"'{name}.{func.attr}()' changes the list {name!r} in place, "
                                f"which s2sad does not follow", stmt, hint=hint)
 
