@@ -26,6 +26,23 @@ def dict_set(d, key, value):
 
 
 
+def dict_delete(d, key, missing_ok=False):
+    """``d`` without ``key``, as a new dict (``d`` stays as it is): what ``del d[key]``
+    and ``d.pop(key)`` leave (Python's KeyError where ``key`` is missing, unless
+    ``missing_ok``: ``d.pop(key, default)``)."""
+    if not isinstance(d, dict):
+        raise ValueTypeError(f"s2sad reads the value changed by .pop(key) as a dict, but it "
+                             f"is a {type(d).__name__}",
+                             hint="pop items of a list by position, of a dict by key")
+    out = dict(d)
+    if missing_ok:
+        out.pop(key, None)
+    else:
+        del out[key]
+    return out
+
+
+
 @fact(linear=("g",), spelling="rt.dict_set_bar")
 def dict_set_bar(g, d, key):
     """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches ``d``:

@@ -7,6 +7,11 @@
   body whenever the loop ends (a ``return`` or an exception in the loop ends the
   function, the ``else`` body too): its statements are those after the loop.  A loop
   with a ``break`` keeps its ``else``, which the fence refuses (see ``fence``).
+* ``del t[k]`` (one item of a name's list or dict, not a slice) is ``t.pop(k)`` as a
+  statement: the same item removed, the same ``IndexError`` or ``KeyError`` where it
+  is missing (``del t[a], u[b]``: one after the other, as Python deletes them); an
+  array has no items to delete, which the generated code raises too (see
+  ``runtime.lists.list_delete``).  Any other ``del`` stays, for the fence to refuse.
 
 :func:`as_compiled` rewrites a freshly read tree in place (no one holds it yet).
 """
@@ -24,7 +29,8 @@ def as_compiled(node, optimize=None):
     """Rewrite the ``def`` tree ``node`` in place as described in the module docstring;
     ``optimize``: the level to follow (None: this interpreter's, ``sys.flags.optimize``)."""
     level = sys.flags.optimize if optimize is None else optimize
-    if level or any(n.__class__ in _LOOPS and n.orelse for n in gast.walk(node)):
+    if level or any(n.__class__ in _LOOPS and n.orelse or n.__class__ is gast.Delete
+                    for n in gast.walk(node)):
         _rewrite(node, level)
     return node
 
@@ -61,6 +67,9 @@ def _block(stmts, level, field):
     for stmt in stmts:
         if level and stmt.__class__ is gast.Assert:
             continue
+        if stmt.__class__ is gast.Delete and all(_item(t) for t in stmt.targets):
+            out.extend(_popped(t, stmt) for t in stmt.targets)
+            continue
         out.append(stmt)
         if stmt.__class__ in _LOOPS and stmt.orelse and not has_own_break(stmt):
             out.extend(stmt.orelse)   # (the else body, already rewritten)
@@ -68,3 +77,19 @@ def _block(stmts, level, field):
     if not out and field != "orelse":
         out.append(gast.copy_location(gast.Pass(), stmts[0]))   # (a body of asserts only)
     return out
+
+
+def _item(target):
+    """Whether the ``del`` target ``target`` is one item of a name's value (``xs[i]``)."""
+    return target.__class__ is gast.Subscript and target.value.__class__ is gast.Name \
+        and target.slice.__class__ is not gast.Slice
+
+
+def _popped(target, stmt):
+    """``t.pop(k)`` as a statement, for ``del t[k]``, at ``stmt``'s place."""
+    call = gast.Call(func=gast.Attribute(value=target.value, attr="pop", ctx=gast.Load()),
+                     args=[target.slice], keywords=[])
+    target.value.ctx = gast.Load()
+    for node in (call, call.func):
+        gast.copy_location(node, target)
+    return gast.copy_location(gast.Expr(value=call), stmt)

@@ -44,7 +44,10 @@ UNSUPPORTED = {
                   "import at module level"),
     gast.ImportFrom: ("imports inside a differentiated function are not supported",
                       "import at module level"),
-    gast.Delete: ("'del' statements are not supported", "drop the 'del'; names go out of scope"),
+    gast.Delete: ("'del' of a name, an attribute or a slice is not supported (one item of "
+                  "a list or a dict is: del xs[i], del d[k])",
+                  "drop a 'del name' that nothing reads the name after; write a list "
+                  "without a slice's items as xs = xs[:a] + xs[b:]"),
     gast.NamedExpr: ("assignment expressions (':=') are not supported",
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
