@@ -2,7 +2,7 @@
 
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
 :mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
-:mod:`~s2sad.fuzz.recursive_probes`); what s2sad may or must refuse is
+:mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.stranger22_probes`); what s2sad may or must refuse is
 :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from s2sad.fuzz.effect_probes import EFFECT_PROBES
 from s2sad.fuzz.gap_probes import GAP_PROBES
 from s2sad.fuzz.list_probes import LIST_PROBES
 from s2sad.fuzz.recursive_probes import RECURSIVE_PROBES
+from s2sad.fuzz.stranger22_probes import STRANGER22_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -469,6 +470,8 @@ CONSTRUCTS.update({name: Construct(*probe) for name, probe in LIST_PROBES.items(
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLASS_PROBES.items()})
 # recursive helpers over nested mixed containers (recursive_probes.py)
 CONSTRUCTS.update({name: Construct(*probe) for name, probe in RECURSIVE_PROBES.items()})
+# forms a README-only user found refused or mis-hinted (stranger22_probes.py)
+CONSTRUCTS.update({name: Construct(*probe) for name, probe in STRANGER22_PROBES.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -506,6 +509,7 @@ CLAIMED = frozenset({
     "nested_dict_state",
     "module_closure", "recursive_containers"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
+    | frozenset(STRANGER22_PROBES)
     | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves

@@ -25,10 +25,13 @@ _LOOPS = (gast.For, gast.While)
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
 
 
-def as_compiled(node, optimize=None):
+def as_compiled(node, optimize=None, text=None):
     """Rewrite the ``def`` tree ``node`` in place as described in the module docstring;
-    ``optimize``: the level to follow (None: this interpreter's, ``sys.flags.optimize``)."""
+    ``optimize``: the level to follow (None: this interpreter's, ``sys.flags.optimize``);
+    ``text``: its source, when the caller has it (no ``else`` nor ``del`` in it: no walk)."""
     level = sys.flags.optimize if optimize is None else optimize
+    if not level and text is not None and "else" not in text and "del" not in text:
+        return node
     if level or any(n.__class__ in _LOOPS and n.orelse or n.__class__ is gast.Delete
                     for n in gast.walk(node)):
         _rewrite(node, level)

@@ -438,7 +438,7 @@ def read_function(func) -> ParsedFunction:
                 hint="define the function with 'def'")
         node = defs[0]
     node.decorator_list = []
-    as_compiled(node)   # (python -O: no asserts; a loop's else without break: after it)
+    as_compiled(node, text=text)   # (python -O: no asserts; a loop's else: after it...)
     parsed = ParsedFunction(func=func, node=node, filename=filename,
                             line_offset=first_line - 1, column_offset=column_offset,
                             lines=dedented.splitlines(), closure=_closure_of(func))

@@ -82,3 +82,14 @@ def test_the_other_array_unread_after_the_write():
     np.testing.assert_allclose(tangents, expected, rtol=1e-6, atol=1e-8)
     _refused_at(lambda: s2sad.grad(F.helper_result_unread_after)(SHARED.copy()),
                 F.helper_result_unread_after, 2)
+
+
+@pytest.mark.parametrize("func", [F.by_conditional_expression, F.by_if_statement,
+                                  F.by_view_helper], ids=lambda f: f.__name__)
+def test_second_order_on_the_path_that_shares_nothing(func):
+    v = np.array([1.0, -2.0, 0.5, 3.0])
+    expected = (s2sad.grad(func)(FRESH + 1e-6 * v) - s2sad.grad(func)(FRESH - 1e-6 * v)) / 2e-6
+    np.testing.assert_allclose(s2sad.hvp(func)(FRESH.copy(), v), expected, rtol=1e-5,
+                               atol=1e-6)
+    with pytest.raises(S2sadError):   # (and the path that shares: refused when it runs)
+        s2sad.hvp(func)(SHARED.copy(), v)

@@ -16,6 +16,7 @@ import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
 import s2sad.fuzz.generator.python_forms as python_forms
 import s2sad.fuzz.generator.recursive_forms as recursive_forms
+import s2sad.fuzz.generator.stranger22_forms as stranger22_forms
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -121,6 +122,7 @@ class Generator:
         claim_effects.choose(self.draft)
         class_forms.choose(self.draft)
         recursive_forms.choose(self.draft)
+        stranger22_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
