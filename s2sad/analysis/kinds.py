@@ -220,6 +220,12 @@ def _container_helper_kind(callee, args, kind_of, helpers):
             return dict_of(pairs)
         elem = join(element(base) if is_container(base) else UNKNOWN, value)
         return ("dict", None, elem)
+    if name == "dict_delete":   # (d.pop(k), del d[k]: d's items but the key's)
+        base = kinds[0]
+        known, key = _constant_index(args[1])
+        if is_container(base) and base[0] == "dict" and base[1] is not None and known:
+            return dict_of([(k, v) for k, v in base[1] if k != key])
+        return ("dict", None, element(base) if is_container(base) else UNKNOWN)
     if name == "dict_get":
         known, key = _constant_index(args[1])
         found = item(kinds[0], key) if known else element(kinds[0])

@@ -354,10 +354,14 @@ def public_label(target, func, parsed):
     module = getattr(target, "__module__", None)
     if not module or module == "builtins" or label.startswith(module):
         return label
-    public = ".".join(part for part in module.split(".") if not part.startswith("_"))
-    holder = sys.modules.get(public)
-    if public != module and getattr(holder, getattr(target, "__name__", ""), None) is target:
-        module = public
+    parts = module.split(".")
+    # (without its private parts, or spelled without their underscore: _functools.reduce
+    # is functools.reduce)
+    for public in (".".join(p for p in parts if not p.startswith("_")),
+                   ".".join(p.lstrip("_") for p in parts)):
+        holder = sys.modules.get(public) if public else None
+        if public != module and getattr(holder, getattr(target, "__name__", ""), None) is target:
+            return f"{public}.{label}"
     return f"{module}.{label}"
 
 

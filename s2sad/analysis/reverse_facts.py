@@ -375,7 +375,8 @@ def _sequence_names(simple):
                          "copy_container")):   # (made for a list or dict changed later)
             names.add(target.id)
         elif isinstance(target, gast.Name) and isinstance(value, gast.Call) \
-                and anno.get(value, anno.CALLEE) is registry.DICT_HELPERS.get("dict_set"):
+                and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_set"),
+                                                     registry.DICT_HELPERS.get("dict_delete")):
             names.add(target.id)
         elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
                 and isinstance(value.slice, gast.Constant) and isinstance(value.slice.value, str):
@@ -385,6 +386,7 @@ def _sequence_names(simple):
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name) \
                 and anno.get(value, anno.CALLEE) in (registry.DICT_HELPERS.get("dict_keys"),
                                                      registry.DICT_HELPERS.get("dict_set"),
+                                                     registry.DICT_HELPERS.get("dict_delete"),
                                                      registry.DICT_HELPERS.get("dict_get")):
             names.add(value.args[0].id)   # dict_keys(d), d.get(k): d is a dict
         if isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name):

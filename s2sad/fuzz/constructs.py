@@ -2,8 +2,9 @@
 
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
 :mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
-:mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`); what s2sad may or must
-refuse is :mod:`~s2sad.fuzz.refusal_tables`."""
+:mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`,
+:mod:`~s2sad.fuzz.stranger22_probes`); what s2sad may or must refuse is
+:mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from s2sad.fuzz.helper_probes import HELPER_PROBES
 from s2sad.fuzz.list_probes import LIST_PROBES
 from s2sad.fuzz.recursive_probes import RECURSIVE_PROBES
 from s2sad.fuzz.shadow_probes import SHADOW_PROBES
+from s2sad.fuzz.stranger22_probes import STRANGER22_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -461,20 +463,13 @@ CONSTRUCTS = {
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
 }
-# the forms of gap_forms.py and what the checker does around f (gap_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in GAP_PROBES.items()})
-# statements run for their effect, guards, keyword arguments (effect_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in EFFECT_PROBES.items()})
-# forms the README claims that no generator wrote (claim_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLAIM_PROBES.items()})
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in LIST_PROBES.items()})
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in CLASS_PROBES.items()})
-# recursive helpers over nested mixed containers (recursive_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in RECURSIVE_PROBES.items()})
-# a helper's result returned after an early return, a local derivative (helper_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in HELPER_PROBES.items()})
-# module functions named like builtins generated code calls (shadow_probes.py)
-CONSTRUCTS.update({name: Construct(*probe) for name, probe in SHADOW_PROBES.items()})
+# the probes of the generator's other modules: gap_forms' forms and what the checker does
+# around f, statements run for their effect, forms the README claims, lists, classes,
+# recursive helpers, helpers returning after an early return, module functions named
+# like builtins, forms a README-only user found refused or mis-hinted
+for _table in (GAP_PROBES, EFFECT_PROBES, CLAIM_PROBES, LIST_PROBES, CLASS_PROBES,
+               RECURSIVE_PROBES, HELPER_PROBES, SHADOW_PROBES, STRANGER22_PROBES):
+    CONSTRUCTS.update({name: Construct(*probe) for name, probe in _table.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
@@ -512,6 +507,7 @@ CLAIMED = frozenset({
     "nested_dict_state", "hint_forms", "module_closure", "recursive_containers",
     "early_return_helper", "local_derivative", "shadowed_builtins"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
+    | frozenset(STRANGER22_PROBES)
     | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves

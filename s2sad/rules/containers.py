@@ -7,7 +7,8 @@ values like any other; the adjoint of a list is a list of adjoints.
 import builtins
 
 from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
-                       dict_get_bar, dict_item_bar, dict_keys, dict_set, dict_set_bar,
+                       dict_delete, dict_get_bar, dict_item_bar, dict_keys, dict_set,
+                       dict_set_bar,
                        dict_size_kept, extend_bar, first_extreme, insert_bar, iterable_bar,
                        list_append,
                        list_delete, list_extend, list_insert, list_push, list_push_at, list_put,
@@ -23,7 +24,7 @@ LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_inser
                     list_push=list_push, list_remove=list_remove, list_put=list_put,
                     list_push_at=list_push_at)
 LIST_RESULTS.extend([list_append, list_extend, list_insert, list_delete, list_set])
-DICT_HELPERS.update(dict_set=dict_set, dict_get=dict_get, dict_keys=dict_keys,
+DICT_HELPERS.update(dict_set=dict_set, dict_delete=dict_delete, dict_get=dict_get, dict_keys=dict_keys,
                     dict_size_kept=dict_size_kept, loop_items=loop_items,
                     first_extreme=first_extreme,
                     dict_entries=dict_entries)
@@ -146,14 +147,15 @@ def list_tangent(y, items, items_dot):
     return builtins.list(items_dot)
 
 
-@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"})
-def sorted_adjoint(y, y_bar, items):
-    return sorted_bar(y_bar, items)
+@adjoint(builtins.sorted, label="sorted", spellings={"iterable": "items"},
+         nondiff=("key", "reverse"))
+def sorted_adjoint(y, y_bar, items, key=None, reverse=False):
+    return sorted_bar(y_bar, items, key, reverse)
 
 
 @tangent(builtins.sorted, label="sorted")
-def sorted_tangent(y, items, items_dot):
-    return sorted_dot(items, items_dot)
+def sorted_tangent(y, items, key, reverse, items_dot):
+    return sorted_dot(items, items_dot, key, reverse)
 
 
 @adjoint(builtins.tuple, label="tuple", spellings={"iterable": "items"})
@@ -174,6 +176,17 @@ def dict_set_adjoint(y, y_bar, d, key, value):
 @tangent(dict_set)
 def dict_set_tangent(y, d, key, value, d_dot, value_dot):
     return dict_set(d_dot, key, value_dot)
+
+
+@adjoint(dict_delete, nondiff=("key", "missing_ok"))
+def dict_delete_adjoint(y, y_bar, d, key, missing_ok=False):
+    # (g's items for d's keys, a zero at the key deleted: as for an overwritten one)
+    return dict_set_bar(y_bar, d, key)
+
+
+@tangent(dict_delete)
+def dict_delete_tangent(y, d, key, missing_ok, d_dot):
+    return dict_delete(d_dot, key, missing_ok)
 
 
 @adjoint(dict_get, nondiff=("key",))

@@ -119,7 +119,7 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "check_unpacked", "check_item_alone", "check_item_update",
                 "zeros_tree", "add_tree", "tree_like", "repetition_bar", "adjoint_copy",
                 "iterable_bar", "times_bar", "len",
-                "dict_set", "dict_get", "dict_keys", "dict_size_kept",
+                "dict_set", "dict_delete", "dict_get", "dict_keys", "dict_size_kept",
                 "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
                 "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of",
                 "flatten_of", "copy_of", "kept_argument", "first_extreme"} | own_builtins.NAMES

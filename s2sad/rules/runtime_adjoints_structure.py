@@ -182,14 +182,14 @@ def loop_items_dot_adjoint(y, y_bar, sequence, tangent):
     return loop_items_bar(tree_part(y_bar, y), sequence)
 
 
-@adjoint(rd.sorted_bar, nondiff=("items",))
-def sorted_bar_adjoint(y, y_bar, g, items):
-    return sorted_dot(items, tree_part(y_bar, y))
+@adjoint(rd.sorted_bar, nondiff=("items", "key", "reverse"))
+def sorted_bar_adjoint(y, y_bar, g, items, key=None, reverse=False):
+    return sorted_dot(items, tree_part(y_bar, y), key, reverse)
 
 
-@adjoint(rd.sorted_dot, nondiff=("items",))
-def sorted_dot_adjoint(y, y_bar, items, tangent):
-    return sorted_bar(tree_part(y_bar, y), items)
+@adjoint(rd.sorted_dot, nondiff=("items", "key", "reverse"))
+def sorted_dot_adjoint(y, y_bar, items, tangent, key=None, reverse=False):
+    return sorted_bar(tree_part(y_bar, y), items, key, reverse)
 
 
 # ------------------------------------------- the transposes, each the other's adjoint

@@ -31,7 +31,7 @@ from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  
 from .creation import arange_bar, arange_dot, float_only, linspace_bar, linspace_of  # noqa: F401
 from .duck import mean_count, size_of  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
-                    dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
+                    dict_delete, dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
                     dict_set_bar, dict_size_kept, first_extreme, loop_items, loop_items_bar,
                     loop_items_dot, sorted_bar, sorted_dot)  # noqa: F401
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
@@ -123,7 +123,7 @@ __all__ = [
     "unshared", "snapshot", "copy_of", "kept_argument", "power_slope", "power_log", "ensure_real_target",
     "ensure_same_kind", "ensure_unshared", "stored_part", "cast_bar", "zeros_tree",
     "add_tree", "tree_like", "repetition_bar", "adjoint_copy", "iterable_bar",
-    "times_bar", "plus_bar", "dict_set", "dict_set_bar", "dict_item_bar", "dict_get",
+    "times_bar", "plus_bar", "dict_set", "dict_delete", "dict_set_bar", "dict_item_bar", "dict_get",
     "dict_get_bar", "dict_default_bar", "dict_keys", "dict_size_kept", "loop_items",
     "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot", "first_extreme",
     "dict_entries", "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",

@@ -26,6 +26,23 @@ def dict_set(d, key, value):
 
 
 
+def dict_delete(d, key, missing_ok=False):
+    """``d`` without ``key``, as a new dict (``d`` stays as it is): what ``del d[key]``
+    and ``d.pop(key)`` leave (Python's KeyError where ``key`` is missing, unless
+    ``missing_ok``: ``d.pop(key, default)``)."""
+    if not isinstance(d, dict):
+        raise ValueTypeError(f"s2sad reads the value changed by .pop(key) as a dict, but it "
+                             f"is a {type(d).__name__}",
+                             hint="pop items of a list by position, of a dict by key")
+    out = dict(d)
+    if missing_ok:
+        out.pop(key, None)
+    else:
+        del out[key]
+    return out
+
+
+
 @fact(linear=("g",), spelling="rt.dict_set_bar")
 def dict_set_bar(g, d, key):
     """The part of the adjoint ``g`` of ``dict_set(d, key, value)`` that reaches ``d``:
@@ -121,23 +138,26 @@ def dict_entries_dot(source, tangent):
 
 
 
-def _sorted_order(items):
-    """The positions of ``items`` in the order ``sorted(items)`` gives them (stable)."""
+def _sorted_order(items, key=None, reverse=False):
+    """The positions of ``items`` in the order ``sorted(items, key=key, reverse=reverse)``
+    gives them: Python's own sort of the positions by the same keys, so equal keys keep
+    their order (with ``reverse`` too, as Python keeps it)."""
     if isinstance(items, dict):
         items = list(items)
-    return sorted(range(len(items)), key=items.__getitem__)
+    by = items.__getitem__ if key is None else (lambda i: key(items[i]))
+    return sorted(range(len(items)), key=by, reverse=reverse)
 
 
 
 @fact(linear=("g",), spelling="rt.sorted_bar")
-def sorted_bar(g, items):
-    """The adjoint of ``items`` in ``sorted(items)``: the adjoint of the item sorted to
-    position ``j`` goes back to the position it came from (zeros for a dict, whose
-    keys were sorted)."""
+def sorted_bar(g, items, key=None, reverse=False):
+    """The adjoint of ``items`` in ``sorted(items, key=key, reverse=reverse)``: the
+    adjoint of the item sorted to position ``j`` goes back to the position it came from
+    (zeros for a dict, whose keys were sorted)."""
     if isinstance(items, dict):
         return zeros_tree(items)
     parts = [None] * len(items)
-    for position, origin in enumerate(_sorted_order(items)):
+    for position, origin in enumerate(_sorted_order(items, key, reverse)):
         parts[origin] = g[position]
     if isinstance(items, np.ndarray) and duck_among(*parts) is not None:
         return np.stack(parts).astype(float_like(items))   # (every row: a permutation)
@@ -152,12 +172,12 @@ def sorted_bar(g, items):
 
 
 @fact(linear=("tangent",), spelling="rt.sorted_dot")
-def sorted_dot(items, tangent):
-    """The tangent of ``sorted(items)``: the items' tangents in sorted order (zeros
-    for the keys of a dict)."""
+def sorted_dot(items, tangent, key=None, reverse=False):
+    """The tangent of ``sorted(items, key=key, reverse=reverse)``: the items' tangents
+    in sorted order (zeros for the keys of a dict)."""
     if isinstance(items, dict):
         return [0.0] * len(items)
-    return [tangent[origin] for origin in _sorted_order(items)]
+    return [tangent[origin] for origin in _sorted_order(items, key, reverse)]
 
 
 

@@ -91,6 +91,8 @@ def list_delete(items, index, item):
     if isinstance(items, dict):
         raise TypeError("s2sad differentiates .pop() on a list only, not on a dict: "
                         "read d[key] and build the dict without the key")
+    if isinstance(items, np.ndarray):   # (del x[i]: numpy's own error; x.pop: none)
+        raise ValueError("cannot delete array elements")
     new = list(items)
     del new[index]
     return new

@@ -44,7 +44,10 @@ UNSUPPORTED = {
                   "import at module level"),
     gast.ImportFrom: ("imports inside a differentiated function are not supported",
                       "import at module level"),
-    gast.Delete: ("'del' statements are not supported", "drop the 'del'; names go out of scope"),
+    gast.Delete: ("'del' of a name, an attribute or a slice is not supported (one item of "
+                  "a list or a dict is: del xs[i], del d[k])",
+                  "drop a 'del name' that nothing reads the name after; write a list "
+                  "without a slice's items as xs = xs[:a] + xs[b:]"),
     gast.NamedExpr: ("assignment expressions (':=') are not supported",
                      "assign to the name in a statement of its own"),
     gast.Set: ("set literals cannot be differentiated", "use a tuple or an array"),
@@ -280,13 +283,29 @@ def _check_loops(parsed, everything):
         if node.__class__ is not gast.For and node.__class__ is not gast.While:
             continue   # (gast's classes have no subclasses)
         if isinstance(node, (gast.For, gast.While)) and node.orelse:
+            # (one without a break has its else body after it: see as_compiled)
             raise UnsupportedSyntaxError(
-                f"'{type(node).__name__.lower()} ... else' is not supported",
-                parsed.location(node.orelse[0]),
-                hint="set a flag before 'break' and test it after the loop")
+                f"'{type(node).__name__.lower()} ... else' with a 'break' is not supported",
+                parsed.location(_else_keyword(parsed, node)),
+                hint="set found = False before the loop and found = True before its "
+                     "'break', then run the else body after the loop under 'if not found:'")
         if isinstance(node, gast.For) and not isinstance(node.target, (gast.Name, gast.Tuple)):
             raise UnsupportedSyntaxError("the loop target must be a name or a tuple of names",
                                          parsed.location(node.target))
+
+
+def _else_keyword(parsed, loop):
+    """Where the ``else`` of the loop ``loop`` is written (a node-like position for
+    ``parsed.location``): the last line from its body's end to its else body's first
+    line that starts with ``else``, else that first statement."""
+    first = loop.orelse[0]
+    start = getattr(loop.body[-1], "end_lineno", None) or loop.body[-1].lineno
+    for line in range(first.lineno, start - 1, -1):
+        text = parsed.lines[line - 1] if 0 < line <= len(parsed.lines) else ""
+        column = len(text) - len(text.lstrip())
+        if text.lstrip().startswith("else") and text.lstrip()[4:].lstrip().startswith(":"):
+            return gast.Pass(lineno=line, col_offset=column)
+    return first
 
 
 def _check_returns(parsed):

@@ -29,6 +29,7 @@ from typing import Any, Dict, List
 import gast
 
 from . import anno, class_attributes, gastify, nodes
+from .as_compiled import as_compiled
 from .cached import uncached
 from .own_builtins import NAMES as OWN_BUILTINS
 from .blocks import definition, plain_margin
@@ -442,6 +443,7 @@ def read_function(func) -> ParsedFunction:
                 hint="define the function with 'def'")
         node = defs[0]
     node.decorator_list = []
+    as_compiled(node, text=text)   # (python -O: no asserts; a loop's else: after it...)
     parsed = ParsedFunction(func=func, node=node, filename=filename,
                             line_offset=first_line - 1, column_offset=column_offset,
                             lines=dedented.splitlines(), closure=_closure_of(func))

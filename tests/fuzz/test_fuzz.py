@@ -826,6 +826,14 @@ CONSTRUCT_SIGNS.update({
                         r"\n\s+frm\d+ = frq\d+",
                         r"fro\d+\.append\(frq\d+\)", r"frq\d+ = dict\(fro\d+\[fri\d+\]\)",
                         r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+"],
+    # forms a README-only user found refused or mis-hinted (stranger22_forms.py)
+    "helper_alias_path": [r"av\d+ = ia\d+\(ay\d+\) if", r"\n\s+av\d+ = ia\d+\(ay\d+\)\n",
+                          r"av\d+\[\d\] = av\d+\[1\]"],
+    "item_delete": [r"del dl\d+\[", r"del dd\d+\['a'\]", r"dd\d+\.pop\('b'\)",
+                    r"dd\d+\.pop\('z', "],
+    "sorted_order": [r"key=abs, reverse=True", r"key=abs, reverse=False",
+                     r"so\d+ = sorted\(\[\w+\[0\] - 10\.0"],
+    "loop_else": [r"\n(\s+)for lv\d+ in \w+:\n.*\n\1else:\n", r"\n\s+\w+\[\d\]\n"],
 })
 
 @functools.lru_cache(maxsize=1)

@@ -42,6 +42,12 @@ def test_methods_through_every_name_holding_the_list(func, args):
     check_grads(func, args, wrt=(0, 1), modes=BOTH)
 
 
+def test_a_dicts_pop_by_a_name_holding_the_key():
+    # d.pop(k) of a dict (refused before as a list's pop): d["a"] * x = x ** 2
+    assert s2sad.value_and_grad(lm.dict_pop_by_name)(2.0) == (4.0, 4.0)
+    assert s2sad.jvp(lm.dict_pop_by_name)(2.0, 1.0) == (4.0, 4.0)
+
+
 def test_append_through_an_alias_keeps_the_value():
     assert s2sad.value_and_grad(lm.append_through_alias, wrt=(0, 1))(2.0, 3.0) == \
         (6.0, (3.0, 2.0))
@@ -148,10 +154,9 @@ def test_reading_a_tuple_in_a_loop():
     (lm.held_in_a_container, (2.0, 3.0), "a.append(y)", "may also change 'p'"),
     (lm.through_a_helper, (2.0, 3.0), "b.append(y)", "may also change 'a'"),
     (lm.global_list, (2.0,), "b.append(x)", "defined outside the function"),
-    (lm.dict_pop, (2.0,), "d.pop(\"key\")", "of a list (by position) only"),
+    (lm.dict_pop, (2.0,), "d.pop(\"key\")", "of a list (by position)"),
     (lm.alias_broken_in_loop, (2.0, 3), "for i in range(n):", "'a' and 'b' hold the same list"),
     (lm.append_to_an_item, (2.0,), "outer[0].append(x * x)", "inside a container"),
-    (lm.dict_pop_by_name, (2.0,), "d.pop(k)", "of a list (by position) only"),
     (lm.append_to_a_list_inside_another, (2.0,), "inner.append(x * x)",
      "may also change 'outer'"),
 ])

@@ -450,11 +450,18 @@ def writes_into_a_copy_of_the_first_of_a_pair(x):
 
 
 def test_the_message_names_the_array_the_helper_was_given():
+    # decided when the code runs (a helper's result, as a plain name): forward mode at
+    # the write, reverse mode at the call, which it differentiates on a copy of 'a'
     with pytest.raises(UnsupportedSyntaxError) as info:
-        s2sad.grad(writes_into_the_first_of_a_pair)(np.array([1.0, 2.0]))
+        s2sad.jvp(writes_into_the_first_of_a_pair)(np.array([1.0, 2.0]), np.ones(2))
     message = str(info.value)
     assert "may also change 'a'" in message and "'k'" not in message, message
     assert "z = np.copy(z)" in message   # the hint, which the next function follows
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(writes_into_the_first_of_a_pair)(np.array([1.0, 2.0]))
+    message = str(info.value)
+    assert "here 'a'" in message and "'k'" not in message, message
+    assert "_pair(np.copy(a))" in message, message
     _check(writes_into_a_copy_of_the_first_of_a_pair, np.array([0.3, -0.7, 1.1]))
 
 

@@ -47,6 +47,8 @@ import numpy as np
 def f(x):
     s = 0.0
     for v in x:
+        if v > 5.0:
+            break
         s = s + v
     else:
         s = s * 2.0
@@ -68,7 +70,7 @@ def f(x):
     (COMPLEX_FIRST, 6, "the complex literal 1j"),
     (DEEPER_LITERAL, 7, "the complex dtype 'complex128'"),
     (DTYPE_FIRST, 6, "the complex dtype 'complex128'"),
-    (LOOP_ELSE, 10, "'for ... else' is not supported"),
+    (LOOP_ELSE, 11, "'for ... else' with a 'break' is not supported"),
     (LOCAL_DEFAULT, 6, "local functions with *args"),
 ])
 def test_the_first_refusal_where_it_was(load, text, line, words):

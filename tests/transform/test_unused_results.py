@@ -33,6 +33,9 @@ RAISING = [
     (out_of_range, np.array([0.5, -0.3, 0.8])),
     (divided, 0.0),
     (checked_in_loop, np.array([0.5, 0.3])),
+    (U.bare_index, np.array([0.5, -0.3, 0.8])),
+    (U.bare_division, 0.0),
+    (U.bare_missing_dict_item, np.array([0.5, -0.3])),
 ]
 
 
@@ -60,6 +63,9 @@ PASSING = [
     (cholesky_check, np.array([[2.0, 0.5], [0.5, 1.0]])),
     (out_of_range, np.array([0.5, -0.3, 0.8, 0.1, 0.2, 0.7])),
     (divided, 0.7),
+    (U.bare_index, np.array([0.5, -0.3, 0.8, 0.1, 0.2, 0.7])),
+    (U.bare_division, 0.7),
+    (U.bare_dict_item, np.array([0.5, -0.3])),
 ]
 
 

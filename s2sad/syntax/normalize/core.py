@@ -437,10 +437,8 @@ class _Normalizer:
             self.loops.for_statement(stmt)
         elif isinstance(stmt, gast.While):
             self.loops.while_statement(stmt)
-        elif isinstance(stmt, gast.Assert) and stmt.msg is not None:
-            self.effects.assert_with_message(stmt)   # if not test: raise AssertionError(msg)
         elif isinstance(stmt, gast.Assert):
-            self.emit(gast.Assert(test=self.flat.atom(stmt.test), msg=None))
+            self.effects.assert_statement(stmt)
         elif isinstance(stmt, gast.Expr) and list_mutation(stmt.value):
             self.lists.list_method(stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
@@ -476,6 +474,8 @@ class _Normalizer:
             return   # print(...), log.debug(...), a helper that only prints: run as is
         elif isinstance(stmt, gast.Raise):
             self.effects.raise_statement(stmt)
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, _RUN_UNUSED):
+            self.flat.operation(stmt.value)   # x[7] as a bounds check: run, as t = x[7]
         elif isinstance(stmt, gast.Expr):
             if isinstance(stmt.value, gast.Call):
                 raise _discarded_call_error(self, stmt)
@@ -483,6 +483,11 @@ class _Normalizer:
                              hint="remove the statement")
         else:
             raise self.error(f"'{type(stmt).__name__}' statements are not supported", stmt)
+
+
+#: expression statements run for what they may raise, as an assignment of the value
+#: to a name nothing reads (``x[7]``, ``x.T``, ``x[0] + 1.0``, ``a < b``)
+_RUN_UNUSED = (gast.Subscript, gast.Attribute, gast.BinOp, gast.UnaryOp, gast.Compare)
 
 
 def _argument_structure(params, locals_, kinds):

@@ -375,6 +375,16 @@ class Effects:
         cause = None if stmt.cause is None else self.exception(stmt.cause, stmt)
         norm.emit(gast.Raise(exc=exc, cause=cause))
 
+    def assert_statement(self, stmt):
+        """``assert test`` and ``assert test, "constant"`` stay asserts (a written module
+        imported under ``python -O`` runs none, as Python runs none of the function's);
+        a message to compute is made only where the test fails (assert_with_message)."""
+        if stmt.msg is None or isinstance(stmt.msg, gast.Constant):
+            msg = None if stmt.msg is None else nodes.const(stmt.msg.value)
+            self.norm.emit(gast.Assert(test=self.norm.flat.atom(stmt.test), msg=msg))
+        else:
+            self.assert_with_message(stmt)   # if not test: raise AssertionError(msg)
+
     def assert_with_message(self, stmt):
         """``assert test, msg`` as ``if not test: raise AssertionError(msg)``: Python
         makes the message only where the test fails."""

@@ -335,6 +335,7 @@ class WritingCalls:
                 shared.add(atom.id)
         if held:
             aliases.call_holds[name] = held
+            aliases.copied_calls.add(name)   # (its arguments are copies in generated code)
         return tuple(sorted(shared))
 
     def holds_array(self, user, current):

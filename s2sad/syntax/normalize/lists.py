@@ -19,6 +19,8 @@ import gast
 
 from ...rules import registry
 from .. import nodes
+from ..printer import expr
+from .dictpop import dict_pop
 
 
 def list_mutation(node):
@@ -29,7 +31,8 @@ def list_mutation(node):
             and (node.func.attr, len(node.args)) in LIST_METHOD_ARITY)
 
 
-LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1)}
+LIST_METHOD_ARITY = {("append", 1), ("extend", 1), ("insert", 2), ("pop", 0), ("pop", 1),
+                     ("pop", 2)}   # (d.pop(key, default): a dict's)
 
 
 def list_extensions(tree, walked=None):
@@ -156,6 +159,8 @@ class ListChanges:
         version of the list (``xs_1 = list_append(xs, v)``...) that every name holding
         the list follows; ``xs.pop(i)`` reads ``xs[i]`` first and returns its name."""
         owner, method = call.func.value.id, call.func.attr
+        if method == "pop" and call.args and self.walk.dict_writes.holds_dict(owner):
+            return dict_pop(self.walk.dict_writes, call, target)   # d.pop(k), d.pop(k, v)
         if owner not in self.walk.env and owner not in self.walk.locals:
             what = "appending to" if method == "append" else f"calling .{method}() on"
             raise self.walk.error(
@@ -180,16 +185,15 @@ class ListChanges:
         else:
             index = args[0] if args else nodes.const(-1)
             if isinstance(index, gast.Constant) and not isinstance(index.value, int) \
-                    or isinstance(items, gast.Name) and items.id in self.walk.dicts:
+                    or isinstance(items, gast.Name) and items.id in self.walk.dicts \
+                    or len(args) > 1:
                 key = getattr(index, "value", getattr(index, "id", "..."))
-                raise self.walk.error(f"{owner}.pop({key!r}): s2sad differentiates .pop() "
-                                 f"of a list (by position) only", call,
-                                 hint=f"read {owner}[key] and build what is left without it")
-            read = gast.Subscript(value=nodes.name(owner), slice=nodes.clone(index),
-                                  ctx=gast.Load())
-            gast.copy_location(read, call)
-            popped = nodes.name(self.walk.flat.operation(read, target=target,
-                                               base=None if target else f"{owner}_item"))
+                raise self.walk.error(f"{owner}.pop({key!r}{', ...' if len(args) > 1 else ''})"
+                                      f": s2sad differentiates .pop() of a list (by position) "
+                                      f"and of a dict the code shows to be one", call,
+                                      hint=f"make {owner} a dict where it is bound "
+                                           f"({owner} = dict(...)) if it is one")
+            popped = self.read_item(items, index, target, owner)
             helper, args = "list_delete", [items, nodes.clone(index), popped]
         fn = registry.LIST_HELPERS[helper]
         new = self.walk.flat.helper_call(fn, helper, args, owner)
@@ -203,6 +207,18 @@ class ListChanges:
             if isinstance(held, gast.Name) and method != "pop":
                 self.walk.aliases.link(new, held.id)
         return None if popped is None else popped.id
+
+    def read_item(self, items, index, target, owner):
+        """Emit ``<target's new version, or a fresh name> = items[index]`` (atoms already
+        normalized: read once) and return its Name."""
+        walk = self.walk
+        read = gast.Subscript(value=nodes.clone(items), slice=nodes.clone(index),
+                              ctx=gast.Load())
+        name = walk.scope.new_version(target) if target else walk.namer.fresh(f"{owner}_item")
+        walk.emit(nodes.assign(name, read))
+        walk.defined.add(name)
+        walk.aliases.track_views(name, read)
+        return nodes.name(name)
 
     def refuse_stale_read(self, stmt):
         """Refuse ``stmt`` (about to be emitted) where it reads a version of a list that a
@@ -292,12 +308,12 @@ class ListChanges:
             hint = f"write {name} = {name}[::-1]: a new list, reversed"
         elif func.attr == "sort" and not words:
             hint = f"write {name} = sorted({name}): a new list, sorted"
-        elif func.attr == "sort" and set(words) == {"reverse"} \
-                and isinstance(words["reverse"], gast.Constant) and words["reverse"].value is True:
-            hint = f"write {name} = sorted({name})[::-1]: a new list, sorted largest first"
+        elif func.attr == "sort" and set(words) <= {"key", "reverse"}:
+            spelled = "".join(f", {k}={expr(v, 0)}" for k, v in words.items())
+            hint = f"write {name} = sorted({name}{spelled}): a new list, sorted the same way"
         else:
             hint = (f"sort the list outside the differentiated function, or write {name} = "
-                    f"sorted({name}) (s2sad differentiates sorted without key=/reverse=)")
+                    f"sorted({name}, ...) with the same key= and reverse=")
         return self.walk.error(f"'{name}.{func.attr}()' changes the list {name!r} in place, "
                                f"which s2sad does not follow", stmt, hint=hint)
 

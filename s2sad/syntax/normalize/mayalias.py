@@ -34,6 +34,11 @@ class AliasFacts:
     outside_values: Dict[str, str] = field(default_factory=dict)
     # a name defined outside the function -> its value now, or None (for messages)
     resolve: Any = None
+    # the results of user helpers whose generated call returns what Python's returns
+    # (the argument itself): sharing through them is decided when the code runs
+    same_calls: FrozenSet[str] = frozenset()
+    # the result of a call that may return its argument (np.asarray) -> the callee spelled
+    returning_calls: Dict[str, str] = field(default_factory=dict)
 
 
 def origins(facts, skip=frozenset()):
@@ -239,7 +244,7 @@ def run_decides(facts, name):
         if current in seen:
             continue
         seen.add(current)
-        if current in facts.call_holds:
+        if current in facts.call_holds and current not in facts.same_calls:
             return False
         todo.extend(s for s, _ in facts.holds.get(current, ()))
     return True
@@ -257,8 +262,60 @@ def decidable_links(facts) -> FrozenSet[Any]:
             if current in seen:
                 continue
             seen.add(current)
-            through_call = current in facts.call_holds
+            through_call = current in facts.call_holds and current not in facts.same_calls
             todo.extend(s for s, _ in facts.holds.get(current, ()))
         if not through_call:
             found.add((name, source))
     return frozenset(found)
+
+
+#: what may make a name hold another's array, as a refusal says it when no path is found
+ANY_WAY = ("a branch, a conditional expression, an earlier loop trip, a view, a container "
+           "or a helper's result")
+
+
+def how_held(facts, written, other):
+    """In words, how the SSA value ``written`` may hold what ``other`` holds: the kinds
+    of the holds on a shortest path between them (``"a branch or a conditional
+    expression"``, ``"np.asarray, which may return its argument"``...), else
+    :data:`ANY_WAY`."""
+    goal, todo = {other}, [other]
+    while todo:   # (what other holds: a value written may reach that way too)
+        for source, _ in facts.holds.get(todo.pop(), ()):
+            if source not in goal:
+                goal.add(source)
+                todo.append(source)
+    parent, layer = {written: None}, [written]
+    while layer and not goal.intersection(layer):
+        following = []
+        for name in layer:
+            for source, back in facts.holds.get(name, ()):
+                if source not in parent:
+                    parent[source] = (name, back)
+                    following.append(source)
+        layer = following
+    end = next((n for n in layer if n in goal), None)
+    words = []
+    while end is not None and parent[end] is not None:
+        name, back = parent[end]
+        said = _hold_words(facts, name, end, back)
+        if said and said not in words:
+            words.insert(0, said)
+        end = name
+    return " and ".join(words) if words else ANY_WAY
+
+
+def _hold_words(facts, name, source, back):
+    if back is not None:
+        return "an earlier loop trip"
+    if name in facts.call_holds and name not in facts.returning_calls:
+        return "a helper's result"
+    if name in facts.returning_calls:
+        return f"{facts.returning_calls[name]}, which may return its argument"
+    if (name, source) in facts.maybe_links:
+        return "an item read (a view of an array, or an item of a container)"
+    if source in facts.list_items.get(name, ()):
+        return "a container"
+    if len(facts.holds.get(name, ())) > 1:
+        return "a branch or a conditional expression"
+    return None

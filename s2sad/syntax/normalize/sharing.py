@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Set
 import gast
 
 from ...rules import registry
-from .. import anno
+from .. import anno, nodes
 from .argwrites import returned_parameters
 from .callees import (is_user_function, may_return_argument, returned_display,
                       returned_globals, returns_displays, returns_item_of, returns_new_values,
@@ -56,6 +56,14 @@ class AliasRecorder:
         self.slice_bounds: Dict[str, Any] = {}
         # the result of a call of a user's function -> the argument names it may hold
         self.call_holds: Dict[str, Set[str]] = {}
+        # those results that are what the helper returns as Python's call does (a helper
+        # of the user's without a rule, writing into no argument: its generated code
+        # returns its argument itself), and the results of calls writing into their
+        # arguments (given copies in generated code: see functionalize)
+        self.returned_calls: Set[str] = set()
+        self.copied_calls: Set[str] = set()
+        # the result of a call that may return its argument -> the callee, spelled
+        self.returning_calls: Dict[str, str] = {}
         # a value defined outside the function that a helper's result may be (or hold):
         # its source name in ``holds`` (never an SSA name) -> how a refusal names it
         self.outside_values: Dict[str, str] = {}
@@ -65,7 +73,9 @@ class AliasRecorder:
         its loops' carried and inner names with them)."""
         return AliasFacts(self.holds, loop_carried, loop_inside, self.maybe_links,
                           self.call_holds, self.list_items, self.list_copies, defined,
-                          self.outside_values)
+                          self.outside_values,
+                          same_calls=frozenset(self.returned_calls - self.copied_calls),
+                          returning_calls=dict(self.returning_calls))
 
     def hold(self, name, source, back=None):
         """``name`` may hold (a view of, or an object holding) what ``source`` holds;
@@ -110,6 +120,7 @@ class AliasRecorder:
                 return
             if getattr(fn, "__name__", "") not in registry.view_names():
                 if self.copy_kept(value, fn) or undeclared(fn):
+                    self.returning_calls[name] = spelled_callee(value)
                     # np.array(y, copy=False), np.broadcast_arrays(y, z), a function
                     # nobody declared: it may return an argument (or views of them)
                     self.maybe_view(name, value.args[:1] if self.copy_kept(value, fn)
@@ -118,6 +129,7 @@ class AliasRecorder:
             if registry.view_of(fn) == "maybe":
                 # the argument itself where its layout and dtype match, else a new array
                 # (np.asfortranarray, x.astype(t, copy=False)): decided when the code runs
+                self.returning_calls[name] = spelled_callee(value)
                 self.maybe_view(name, value.args[:1])
                 return
             # (view="any": a view of the one operand after the first argument, if one)
@@ -291,6 +303,8 @@ class AliasRecorder:
             self.call_holds[name] = {a.id for a, param in given
                                      if isinstance(a, gast.Name) and param not in unread
                                      and (returned is None or param in returned)}
+            if is_user_function(fn) and registry.lookup(fn) is None:
+                self.returned_calls.add(name)
             fresh = returns_displays(fn)
             if returned_display(fn) == "list":   # a new list: changed as a list
                 self.list_values.add(name)
@@ -329,3 +343,9 @@ def constant_bounds(index):
             return None
         bounds.append(None if bound is None else bound.value)
     return tuple(bounds)
+
+
+def spelled_callee(call):
+    """The callee of ``call`` as written (``np.asarray``), else "a call"."""
+    parts = nodes.dotted_parts(call.func)
+    return ".".join([parts[0]] + parts[1]) if parts is not None else "a call"

@@ -20,8 +20,8 @@ from typing import Any, FrozenSet, List, NamedTuple, Optional, Tuple
 
 import gast
 
-from .mayalias import (CONTENTS, decidable_links, list_from_outside, list_item_edges, origins,
-                       run_decides)
+from .mayalias import (ANY_WAY, CONTENTS, decidable_links, how_held, list_from_outside,
+                       list_item_edges, origins, run_decides)
 
 
 class RecordedWrite(NamedTuple):
@@ -104,8 +104,7 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
     the function does not define) or one of ``others`` (those ``conflict`` finds
     sharing memory with it), or None."""
     written, user, update, kind = write.written, write.user, write.update, write.kind
-    how = ("(through a branch, a conditional expression, an earlier loop trip, a "
-           "view, a container or a helper's result)")
+    how = f"(through {ANY_WAY})"
     if kind == "list":
         what = f"changing the list {user!r} (by a list method or item assignment)"
         fix = (f"make {user!r} a list of its own right before the change: "
@@ -136,6 +135,7 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
                      or f"{origin!r}, defined outside the function")
             value = facts.resolve(origin) if facts.resolve is not None \
                 and origin not in outside else None
+            how = f"(through {how_held(facts, written, origin)})"
             if kind != "list" and isinstance(value, (list, dict)):   # a global list or dict
                 noun = type(value).__name__
                 return (f"{what} may change {owner}: {user!r} may hold that {noun} {how}, "
@@ -149,6 +149,7 @@ def write_conflict(write, others, outside, conflict, expand, own, facts):
     thing = "list" if kind == "list" else "array"
     for other, atom in sorted(others, key=lambda o: o[1] not in reached):
         if conflict(written, atom):
+            how = f"(through {how_held(facts, written, atom)})"
             return (f"{what} may also change {other!r}, which is read later: {user!r} "
                     f"may hold the same {thing} as {other!r} {how}",
                     f"to leave {other!r} as it is, {fix}")

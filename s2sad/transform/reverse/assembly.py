@@ -252,7 +252,7 @@ _LOOPS = (gast.For, gast.While)
 _WRITING_HELPERS = frozenset({
     "add_item", "add_at_key", "add_into", "list_append", "list_push", "list_remove", "list_put",
     "list_push_at", "list_extend", "list_insert", "list_delete", "list_set", "dict_set",
-    "call_writing"})
+    "dict_delete", "call_writing"})
 
 
 def _writes_statement(node):

@@ -1,0 +1,88 @@
+"""The generator's forms a README-only user found refused or mis-hinted
+(``stranger22_forms.py``): a helper's result held on a path not taken, written through;
+``del``/``pop`` of list and dict items; ``sorted`` with ``reverse``/``key``; a loop's
+``else`` without ``break`` and a bare subscript statement."""
+
+import random
+import re
+
+from s2sad import fuzz
+from s2sad.fuzz.constructs import CLAIMED, CONSTRUCTS
+from s2sad.fuzz.generator import stranger22_forms
+from s2sad.fuzz.refusal_tables import MUST_REFUSE, REFUSABLE
+
+FEATURES = frozenset(stranger22_forms.FEATURES)
+
+
+def test_the_features_are_claimed_constructs_with_probes():
+    assert FEATURES <= CLAIMED and FEATURES <= set(CONSTRUCTS)
+
+
+def test_a_program_without_the_constructs_is_the_same_program():
+    same = 0
+    for seed in range(150):
+        prog = fuzz.generate(seed, max_statements=8)
+        if not FEATURES & set(prog.features):
+            other = fuzz.generate(seed, fuzz.ALL_FEATURES - FEATURES, max_statements=8)
+            assert prog.source == other.source, seed
+            same += 1
+    assert same >= 80
+
+
+def test_the_forms_leave_the_shared_stream_alone():
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    for seed in range(60):
+        fuzz.generate(seed, FEATURES | {"straight", "add", "mul"}, max_statements=4)
+    assert random.random() == expected
+
+
+def test_every_form_is_written():
+    sources = [fuzz.generate(seed, max_statements=4).source for seed in range(400)]
+    for shape in (r"av\d+ = ia\d+\(ay\d+\) if", r"if \w+\[1\] < -50\.0:", r"del dl\d+\[",
+                  r"del dd\d+\['a'\]", r"dd\d+\.pop\('z', ", r"key=abs, reverse=",
+                  r"reverse=True\)", r"^    else:$", r"^    \w+\[\d\]$"):
+        assert any(re.search(shape, s, re.M) for s in sources), shape
+
+
+#: the features programs are drawn from: all but those s2sad refuses by design (must
+#: refuse, may refuse, a pullback restoring two names of one array)
+BESIDE = fuzz.ALL_FEATURES - MUST_REFUSE - frozenset(REFUSABLE) - {"none_buffer"}
+
+
+def test_programs_with_the_forms_are_differentiated_in_every_mode(tmp_path):
+    loader = fuzz._Loader(str(tmp_path))
+    seen, outcomes = set(), []
+    try:
+        for seed in range(800):
+            # (without the features refused by design, whose refusals would hide these)
+            prog = fuzz.generate(seed, max_statements=4, features=BESIDE)
+            used = FEATURES & set(prog.features)
+            if not used or used <= seen:
+                continue
+            seen |= used
+            modes = ("reverse", "forward", "second")
+            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
+                                         loader)
+            assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
+            outcomes.append(outcome.status)
+            if seen == FEATURES and len(outcomes) >= 4:
+                break
+    finally:
+        loader.close()
+    assert seen == FEATURES and outcomes.count("pass") >= len(outcomes) - 1, outcomes
+
+
+def test_each_probe_is_differentiated_in_every_mode(tmp_path):
+    from s2sad.fuzz.probes import construct_program
+    loader = fuzz._Loader(str(tmp_path))
+    modes = ("reverse", "forward", "second")
+    try:
+        for feature in sorted(FEATURES):
+            prog = construct_program(feature)
+            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
+                                         loader)
+            assert outcome.status == "pass", (feature, outcome.reason, outcome.message)
+    finally:
+        loader.close()
