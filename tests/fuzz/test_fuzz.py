@@ -793,7 +793,14 @@ CONSTRUCT_SIGNS.update({
                         r"frq\d+ = frd\d+\.copy\(\)", r"frq\d+ = \{\*\*frd\d+\}",
                         r"\n\s+frm\d+ = frq\d+",
                         r"fro\d+\.append\(frq\d+\)", r"frq\d+ = dict\(fro\d+\[fri\d+\]\)",
-                        r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+"],
+                        r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+",
+                        r"frq\d+ = fro\d+\[fri\d+\]\.copy\(\)"],
+    # an item of a container that is a dict or list, copied whole (class_forms.py)
+    "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
+                    r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",
+                    r"clq\d+\['a'\] = clq\d+\['a'\] \* clq\d+\['b'\]",
+                    r"clq\d+\.append\(clq\d+\[0\] \* clq\d+\[1\]\)",
+                    r"cl\d+ = \(\{'a': "],
 })
 
 @functools.lru_cache(maxsize=1)
