@@ -110,6 +110,11 @@ def _callee_kind(callee, args, kind_of):
     passing, helpers, leaves = _tables(kind_of)
     if leaves.get(id(callee)) is callee:
         return LEAF
+    if callee is registry.METHODS["copy"][0] and args:
+        # x.copy(): a list, dict or tuple for one (an item of a list copied whole,
+        # lst[1].copy()), else an array (never in ``leaves``: it depends on ``x``)
+        source = kind_of(args[0])
+        return source if is_container(source) else LEAF
     if callee is builtins.list or callee is builtins.sorted:
         return ("list", element(kind_of(args[0])) if args else LEAF)
     if callee is builtins.tuple:

@@ -9,12 +9,15 @@ an array of its items, or fails) and changed by methods s2sad takes for a list's
 derivative would crash, or be wrong.  :func:`refuse_foreign_arguments` refuses the call
 instead, at the first line of the function that uses such an argument as a container
 (a loop or comprehension over it, an item, unpacking, ``len``, a method call, a call
-of ``list``/``zip``... on it), naming its class, with what to pass instead.  An argument
-of such a class the function does not use as a container (passed on, or an attribute
+of ``list``/``zip``... on it), naming its class, with what to pass instead; or at such a
+line of a function of the user's it is passed to (a helper, the function a partial
+calls).  An argument of such a class no function uses as a container (an attribute
 read) is left alone.  The check runs on the general path only (the fast paths take
 float64 arrays and real numbers alone), and the use found is kept per class.
 """
 
+import functools
+import inspect
 import numbers
 
 import gast
@@ -24,7 +27,7 @@ from .. import pipeline
 from ..errors import UnsupportedSyntaxError
 from ..runtime.duck import is_duck
 from ..syntax import nodes
-from ..syntax.parse import parse_function
+from ..syntax.parse import is_user_function, parse_function
 
 #: classes that are never refused: what s2sad takes as a container, array or number
 _TAKEN = frozenset({float, int, bool, complex, str, bytes, type(None), np.ndarray,
@@ -38,7 +41,7 @@ _READERS = frozenset({"list", "tuple", "len", "zip", "enumerate", "reversed", "s
                       "sum", "min", "max", "any", "all", "map", "filter", "iter", "dict",
                       "set", "frozenset"})
 
-_FOUND = {}   # (code, parameter, class) -> the refusal, or None
+_FOUND = {}   # (function, parameter, class) -> the refusal, or None
 
 
 def refuse_foreign_arguments(func, args, kwargs):
@@ -58,7 +61,9 @@ def refuse_foreign_arguments(func, args, kwargs):
         cls = value.__class__
         if cls in _TAKEN or not _container_like(value):
             continue
-        key = (func.__code__, name, cls)
+        # (the function itself: equal code objects (a partial's caller, the same text
+        # compiled for another function) may pass the argument on to other functions)
+        key = (func, name, cls)
         if key not in _FOUND:
             _FOUND[key] = _refusal(func, name, cls)
         if _FOUND[key] is not None:
@@ -81,15 +86,23 @@ def _container_like(value):
                                              and hasattr(cls, "__getitem__"))
 
 
-def _refusal(func, name, cls):
+def _refusal(func, name, cls, seen=()):
     """The refusal of ``func``'s parameter ``name`` holding a ``cls``, at its first use
-    as a container, or None where it has none."""
+    as a container, or None where it has none.  Where ``func`` uses it as no container,
+    the functions of the user's it passes it to are read likewise (a helper, the
+    function a ``functools.partial`` entry calls), the first one using it refused."""
+    if (func, name) in seen or len(seen) > 8:
+        return None
     try:
         parsed = parse_function(func)
     except Exception:  # noqa: BLE001 - the transform reports an unreadable source itself
         return None
     use = _first_use(parsed.node, name)
     if use is None:
+        for callee, param in _passed_to(parsed, name):
+            found = _refusal(callee, param, cls, seen + ((func, name),))
+            if found is not None:
+                return found
         return None
     node, how = use
     qual = cls.__name__ if cls.__module__ in ("builtins", "__main__") \
@@ -98,6 +111,35 @@ def _refusal(func, name, cls):
                f"({how}): s2sad differentiates lists, tuples and dicts as containers and "
                f"takes any other argument for an array or a number")
     return UnsupportedSyntaxError(message, parsed.location(node), hint=_hint(name, cls))
+
+
+def _passed_to(parsed, name):
+    """``(function, parameter)`` of each call in ``parsed`` giving its parameter ``name``
+    whole to a plain Python function of the user's (by position or keyword), in the
+    order of the source."""
+    found = []
+    for call in nodes.walk(parsed.node):
+        if not isinstance(call, gast.Call) or not any(
+                isinstance(a, gast.Name) and a.id == name
+                for a in call.args + [k.value for k in call.keywords]):
+            continue
+        callee = parsed.resolve_callee(call.func)
+        offset, bound = 0, ()
+        if isinstance(callee, functools.partial):
+            offset, bound = len(callee.args), tuple(callee.keywords or ())
+            callee = callee.func
+        if not is_user_function(callee):
+            continue
+        params = list(inspect.signature(callee).parameters)
+        for i, arg in enumerate(call.args):
+            if isinstance(arg, gast.Name) and arg.id == name \
+                    and i + offset < len(params):
+                found.append((call, callee, params[i + offset]))
+        found += [(call, callee, k.arg) for k in call.keywords
+                  if isinstance(k.value, gast.Name) and k.value.id == name
+                  and k.arg in params and k.arg not in bound]
+    found.sort(key=lambda f: (f[0].lineno, f[0].col_offset))
+    return [(callee, param) for _, callee, param in found]
 
 
 def _hint(name, cls):

@@ -1,7 +1,7 @@
 """The probes of ``generator/class_forms.py``'s constructs (methods of the program's own
 classes, chained assignments, sets of constants tested for membership, dicts made anew
-each trip of a loop): (source, args) of a tiny function using each, made
-:class:`~s2sad.fuzz.constructs.Construct` rows there."""
+each trip of a loop, items of containers copied whole): (source, args) of a tiny
+function using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
 
@@ -28,4 +28,11 @@ CLASS_PROBES = {
                         "        q = {}\n        for k in d:\n"
                         "            q[k] = 0.9 * m[k] + d[k] * x\n        m = q\n"
                         "    return np.sum(m['a'] * m['b'])\n", (X3,)),
+    "copied_item": ("def f(x):\n    cl = [{'a': 0.5 * x, 'b': np.sin(x)}, {'a': np.cos(x)}]\n"
+                    "    q = cl[0].copy()\n    q['a'] = q['a'] * q['b']\n"
+                    "    ll = [[x], [np.sin(x), x * x]]\n    r = ll[1].copy()\n"
+                    "    r.append(r[0] * r[1])\n"
+                    "    t = ({'a': x * 2.0}, {'a': np.tanh(x)})\n    u = t[1].copy()\n"
+                    "    return np.sum(q['a'] * cl[0]['a'] + r[2] * ll[1][0] + u['a'] * x)\n",
+                    (X3,)),
 }

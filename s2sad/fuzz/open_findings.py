@@ -7,13 +7,11 @@ program are checked all the same.  A new open finding is a row here."""
 #: s2sad's open findings of gap_forms' features (README, "Trust and speed, measured"):
 #: (feature, mode or None, kind of failure, words of the message, the open kind)
 OPEN_FINDINGS = (
-    # a recursive helper mapping a nested container (``[rm(c) for c in t]``) whose result
-    # is read after a write into an argument: s2sad cannot tell it returns no argument
-    # (its comprehensions and ``*``), and refuses (README: "Trust and speed, measured")
-    ("recursive_containers", "reverse", "rejected:UnsupportedSyntaxError",
-     "may return its argument", "open:recursive_returns"),
-    # (fixed since, with regression tests: the second derivatives of map(h, xs), of
-    # sum(lists, []), a defaultdict or a Counter in a helper; a partial with a default
+    # (fixed since, with regression tests: a recursive helper mapping a nested container
+    # ([rm(c) for c in t], np.cos(t) * t) read after a write into its argument, refused as
+    # one that may return it (tests/programs/test_recursive_returns.py); the second
+    # derivatives of map(h, xs), of sum(lists, []), a defaultdict or a Counter in a
+    # helper; a partial with a default
     # parameter; a module lambda taken for one that may return its argument; a Hessian
     # with respect to an empty array writing into the caller's arrays; ravel('K') of a
     # strided argument; a jacobian through a partial or a lambda printing per sweep; a

@@ -54,11 +54,17 @@ def copy_of(a, order=None):
     ``np.copy``, which Dask does not implement, would compute it).  It keeps the type of
     what it copies: ``None``, a number and a tuple of those are kept as they are (nothing
     writes into them), a list, a dict or a tuple holding arrays is a new one of copies of
-    its items (``np.copy(None)``
-    would be a 0-d object array: ``a is None`` after the copy of an ``a=None`` default
-    would be false)."""
+    its items (``np.copy(None)`` would be a 0-d object array: ``a is None`` after the
+    copy of an ``a=None`` default would be false).  The method ``xs.copy()`` of a list
+    or dict, which generated code calls with an ``order``, is Python's: a new list or
+    dict holding the same items."""
     if a.__class__ is _ndarray:
         return np.copy(a) if order is None else a.copy(order)
+    if order is not None and isinstance(a, (list, dict)):
+        # the user's xs.copy() (an order given: the method's form) of a list or dict: a
+        # new one holding the same items, as Python's is (a write into one of its arrays
+        # is one into the original's: the write checks see it)
+        return a.copy()
     if isinstance(a, tuple) and not all(item is None or isinstance(item, _KEPT)
                                         for item in a):
         # (a tuple holding an array or a list: the array may be written into later)

@@ -825,7 +825,8 @@ CONSTRUCT_SIGNS.update({
                         r"frq\d+ = frd\d+\.copy\(\)", r"frq\d+ = \{\*\*frd\d+\}",
                         r"\n\s+frm\d+ = frq\d+",
                         r"fro\d+\.append\(frq\d+\)", r"frq\d+ = dict\(fro\d+\[fri\d+\]\)",
-                        r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+"],
+                        r"frq\d+ = \{\*\*fro\d+\[fri\d+\]\}", r"fro\d+\[fri\d+\] = frq\d+",
+                        r"frq\d+ = fro\d+\[fri\d+\]\.copy\(\)"],
     # forms a README-only user found refused or mis-hinted (stranger22_forms.py)
     "helper_alias_path": [r"av\d+ = ia\d+\(ay\d+\) if", r"\n\s+av\d+ = ia\d+\(ay\d+\)\n",
                           r"av\d+\[\d\] = av\d+\[1\]"],
@@ -834,9 +835,14 @@ CONSTRUCT_SIGNS.update({
     "sorted_order": [r"key=abs, reverse=True", r"key=abs, reverse=False",
                      r"so\d+ = sorted\(\[\w+\[0\] - 10\.0"],
     "loop_else": [r"\n(\s+)for lv\d+ in \w+:\n.*\n\1else:\n", r"\n\s+\w+\[\d\]\n"],
+    # an item of a container that is a dict or list, copied whole (class_forms.py)
+    "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
+                    r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",
+                    r"clq\d+\['a'\] = clq\d+\['a'\] \* clq\d+\['b'\]",
+                    r"clq\d+\.append\(clq\d+\[0\] \* clq\d+\[1\]\)",
+                    r"cl\d+ = \(\{'a': "],
 })
 
-@functools.lru_cache(maxsize=1)
 @functools.lru_cache(maxsize=1)
 def _all_feature_programs():
     # (1700 programs: the op table has grown to hundreds of rows, each a draw of the

@@ -1,9 +1,9 @@
 """Methods of the program's own classes and chained assignments (``generator/
 class_forms.py``): staticmethods named like ndarray methods, a method called through the
 class with a module-level instance or through that instance, chained assignments to items
-and tuples, dicts made anew each trip of a loop and written by item.  Each is written,
-leaves other programs alone, and is differentiated right in reverse, forward and second
-order against finite differences."""
+and tuples, dicts made anew each trip of a loop and written by item, items of containers
+copied whole.  Each is written, leaves other programs alone, and is differentiated right
+in reverse, forward and second order against finite differences."""
 
 import random
 import re
@@ -19,7 +19,8 @@ SHOWS = {"class_methods": r"class Cm\d+:(.|\n)*CM\d+ = Cm\d+\(\)",
          "chained_targets": r", cb\d+ = cc\d+, cd\d+ = |cy\d+y\[0\] = cy\d+y\[-1\] = |"
                             r"cy\d+z = cy\d+y\[0\] = ",
          "set_membership": r" in \{",
-         "fresh_dict_loop": r"frq\d+\[[^]]+\] = "}
+         "fresh_dict_loop": r"frq\d+\[[^]]+\] = ",
+         "copied_item": r"clq\d+ = (dict|list)?\(?cl\d+\[1\]"}
 
 
 #: features refused in some mode by design (must-refuse constructs; module closures and

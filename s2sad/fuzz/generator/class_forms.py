@@ -14,7 +14,11 @@ assignments (README: "Methods and classes"; stranger 21 found each refused or mi
   ``i not in {0, 2}``) choosing a factor in a loop;
 - ``fresh_dict_loop``: a dict made anew at the top of each trip of a loop (``{}``,
   ``dict(d)``, ``d.copy()``, ``{**d}``), written by item and kept past the trip (a
-  momentum step's new state, a list of dicts, a copy stored back by index).
+  momentum step's new state, a list of dicts, a copy stored back by index);
+- ``copied_item``: an item of a container that is itself a dict or list, copied whole
+  (``cl[1].copy()``, ``dict(cl[1])``, ``list(cl[1])``, ``cl[1][1].copy()``, a dict of a
+  tuple), its copy's keys or slots rebound or appended to, and both read (Python's copy
+  holds the same items: fuzz of the crash of such a copy in reverse mode).
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -26,8 +30,9 @@ import random
 from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
-TERM_FEATURES = ("class_methods", "chained_targets", "set_membership", "fresh_dict_loop")
-SALTS = (0x2B17, 0x6D29, 0x3E4B, 0x51C7)
+TERM_FEATURES = ("class_methods", "chained_targets", "set_membership", "fresh_dict_loop",
+                 "copied_item")
+SALTS = (0x2B17, 0x6D29, 0x3E4B, 0x51C7, 0x1C95)
 RATE = 0.12
 
 #: the class each ``class_methods`` term defines (``{n}``: its number)
@@ -153,9 +158,8 @@ def _fresh_dict_loop(draft, r):
     else:   # a copy of an item written, then stored back by index
         draft.emit(f"{out} = [{d}, {{'a': np.cos({x}), 'b': 0.5 * {x}}}]")
         draft.emit(f"for {i} in range(len({out})):")
-        # (not fro[i].copy(): an item of a list is not known to be a dict, and its
-        # .copy() is taken for an array's, a crash in reverse mode left for its own fix)
-        draft.emit(f"    {q} = " + r.choice((f"dict({out}[{i}])", f"{{**{out}[{i}]}}")))
+        draft.emit(f"    {q} = " + r.choice((f"dict({out}[{i}])", f"{{**{out}[{i}]}}",
+                                               f"{out}[{i}].copy()")))
         draft.emit(f"    {q}['a'] = {q}['a'] * {q}['b']")
         draft.emit(f"    {out}[{i}] = {q}")
         term = f"np.sum({out}[0]['a'] * {out}[1]['a'] + {d}['a'])"
@@ -163,5 +167,40 @@ def _fresh_dict_loop(draft, r):
     draft.use("fresh_dict_loop")
 
 
+def _copied_item(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    cl, q = f"cl{n}", f"clq{n}"
+    # (no container holds the parameter itself: a write into it later would change it)
+    form = r.randrange(4)
+    if form == 0:   # dicts in a list
+        draft.emit(f"{cl} = [{{'a': 0.5 * {x}, 'b': np.sin({x})}}, "
+                   f"{{'a': np.cos({x}), 'b': {x} * {x}}}]")
+        draft.emit(f"{q} = " + r.choice((f"{cl}[1].copy()", f"dict({cl}[1])")))
+        if r.random() < 0.5:   # (a new array under the copy's key: cl[1] keeps its own)
+            draft.emit(f"{q}['a'] = {q}['a'] * {q}['b']")
+        term = f"np.sum({q}['a'] * {cl}[1]['a'] + {q}['b'])"
+    elif form == 1:   # lists in a list
+        draft.emit(f"{cl} = [[0.5 * {x}, np.sin({x})], [np.cos({x}), {x} * {x}]]")
+        draft.emit(f"{q} = " + r.choice((f"{cl}[1].copy()", f"list({cl}[1])")))
+        if r.random() < 0.5:   # (the copy grows: cl[1] keeps two items)
+            draft.emit(f"{q}.append({q}[0] * {q}[1])")
+        term = f"np.sum({q}[-1] * {cl}[1][0]) * len({cl}[1])"
+    elif form == 2:   # three levels
+        draft.emit(f"{cl} = [[{{'a': 0.5 * {x}}}], [{{'a': np.tanh({x})}}, {{'a': {x} * {x}}}]]")
+        draft.emit(f"{q} = {cl}[1][1].copy()")
+        draft.emit(f"{q}['b'] = {q}['a'] * 2.0")
+        term = f"np.sum({q}['a'] * {q}['b'] + {cl}[1][1]['a'])"
+    else:   # dicts in a tuple
+        draft.emit(f"{cl} = ({{'a': 0.5 * {x}}}, {{'a': np.sin({x}), 'b': np.cos({x})}})")
+        draft.emit(f"{q} = {cl}[1].copy()")
+        term = f"np.sum({q}['a'] * {q}['b'] * {cl}[0]['a'])"
+    draft.return_terms.append(f"0.25 * {term}")
+    draft.use("copied_item")
+
+
 MAKERS = {"class_methods": _class_methods, "chained_targets": _chained_targets,
-          "set_membership": _set_membership, "fresh_dict_loop": _fresh_dict_loop}
+          "set_membership": _set_membership, "fresh_dict_loop": _fresh_dict_loop,
+          "copied_item": _copied_item}

@@ -345,12 +345,11 @@ def returned_parameters(fn, _active=()):
         found = again
 
 
-def _returned(fn, node, assumed, active):
-    """One pass of :func:`returned_parameters`, a call of ``fn`` holding ``assumed``."""
-    args = node.args
-    positional = [a.arg for a in args.posonlyargs + args.args]
-    params = set(positional) | {a.arg for a in args.kwonlyargs}
-    bound = {}   # local name -> the values bound to it (None: not known)
+def _bindings(node):
+    """Local name -> the expressions bound to it in the function ``node`` (None: not
+    known): an assignment's value, an augmented assignment's operand, the iterable of
+    a loop or comprehension over it (an item holds what the iterable holds)."""
+    bound = {}
     for sub in ast.walk(node):
         if isinstance(sub, ast.Assign):
             for target in sub.targets:
@@ -360,10 +359,47 @@ def _returned(fn, node, assumed, active):
                         bound.setdefault(name.id, []).append(value)
         elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
             bound.setdefault(sub.target.id, []).append(sub.value)
-        elif isinstance(sub, (ast.For, ast.comprehension, ast.With, ast.NamedExpr)):
+        elif isinstance(sub, (ast.For, ast.comprehension)):
+            for name in ast.walk(sub.target):
+                if isinstance(name, ast.Name):
+                    bound.setdefault(name.id, []).append(sub.iter)
+        elif isinstance(sub, (ast.With, ast.NamedExpr, ast.AsyncFor)):
             for name in ast.walk(getattr(sub, "target", sub)):
                 if isinstance(name, ast.Name):
                     bound.setdefault(name.id, []).append(None)
+    return bound
+
+
+#: methods whose result is a new value whatever they are called on (a number, a new
+#: array, a list of numbers, a dict's keys): never the object, a view or an item of it;
+#: and xs.pop(), d.popitem(), an item taken out (a change of the list after leaves it)
+_NEW_VALUE_METHODS = frozenset((
+    "sum", "mean", "prod", "std", "var", "max", "min", "dot", "cumsum", "cumprod", "trace",
+    "all", "any", "argmax", "argmin", "item", "tolist", "clip", "round", "count", "index",
+    "keys", "pop", "popitem"))
+
+
+def _arithmetic(expr, fn):
+    """Whether ``expr`` is certainly a float, complex or numpy value (never an int, a
+    list or a tuple): a float literal, a numpy ufunc's result, or an operation on one
+    (``+`` and ``*`` of such a value and anything else are new values too: a list
+    times a float raises, a numpy value times a list is a new array)."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (float, complex))
+    if isinstance(expr, ast.UnaryOp):
+        return _arithmetic(expr.operand, fn)
+    if isinstance(expr, ast.BinOp):
+        return _arithmetic(expr.left, fn) or _arithmetic(expr.right, fn)
+    if isinstance(expr, ast.Call):
+        return type(_resolve_ast(expr.func, fn)).__name__ == "ufunc"
+    return False
+
+
+def _returned(fn, node, assumed, active):
+    """One pass of :func:`returned_parameters`, a call of ``fn`` holding ``assumed``."""
+    args = node.args
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    bound = _bindings(node)
     known = {}
 
     def name_holds(name):
@@ -395,22 +431,28 @@ def _returned(fn, node, assumed, active):
         else:
             given += [(k.arg, k.value) for k in call.keywords]
             parts = [holds(v) for p, v in given if p in returned]
+        if callee is None and isinstance(call.func, ast.Attribute) \
+                and call.func.attr not in _NEW_VALUE_METHODS:
+            parts.append(holds(call.func.value))   # t.reshape(-1), t.values(): of t
         return None if None in parts else set().union(*parts)
 
     def holds(expr):
-        if expr is None or isinstance(expr, (ast.Lambda, ast.ListComp, ast.GeneratorExp,
-                                             ast.DictComp, ast.SetComp, ast.Starred,
-                                             ast.NamedExpr)):
+        if expr is None or isinstance(expr, (ast.Lambda, ast.NamedExpr)):
             return None
+        if isinstance(expr, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return holds(expr.elt)   # (its loop names hold what they loop over)
+        if isinstance(expr, ast.DictComp):
+            return holds(expr.value)   # (a key is hashable: no array, list or dict)
         if isinstance(expr, ast.Name):
             return name_holds(expr.id)
         if isinstance(expr, (ast.Constant, ast.Compare, ast.UnaryOp)) or (
-                isinstance(expr, ast.BinOp) and not isinstance(expr.op, (ast.Add, ast.Mult))):
+                isinstance(expr, ast.BinOp) and (not isinstance(expr.op, (ast.Add, ast.Mult))
+                                                 or _arithmetic(expr, fn))):
             return set()
         if isinstance(expr, ast.Call):
             return call_holds(expr)
-        if isinstance(expr, (ast.Subscript, ast.Attribute)):
-            return holds(expr.value)   # an item, a view (never the index)
+        if isinstance(expr, (ast.Subscript, ast.Attribute, ast.Starred)):
+            return holds(expr.value)   # an item, a view (never the index), *xs's items
         parts = [holds(child) for child in ast.iter_child_nodes(expr)
                  if isinstance(child, ast.expr)]
         return None if None in parts else set().union(*parts)

@@ -211,6 +211,11 @@ def _parameter_structure(fn, walked, params, kinds):
     return _argument_structure(params, rebound, kinds)
 
 
+def _containers(params, kinds):
+    """The parameters the arguments' structure shows to be lists, tuples or dicts."""
+    return {p for p in params if kind_name((kinds or {}).get(p)) is not None}
+
+
 class _Normalizer:
     """The walk over one function's statements (see the module docstring): it holds
     the state every piece shares (the environment ``env`` of user name -> atom, the
@@ -273,7 +278,7 @@ class _Normalizer:
         # SSA names of iterators (zip(...), map(...)...): no len(), no items by position
         self.iterators: Set[str] = set()
         # what may hold what (views, copies, containers, helpers' results)
-        self.aliases = AliasRecorder(list_params)
+        self.aliases = AliasRecorder(list_params, _containers(self.params, kinds))
         # dict item writes, and the dict parameters never rebound
         self.dict_writes = DictWrites(self, param_dicts, kinds)
         self.dict_forms = DictForms(self)   # dict(...), {**a}, {k: v for ...}, d.update

@@ -27,8 +27,10 @@ from .views import is_view_index
 class AliasRecorder:
     """The may-alias tables of one function (see the module docstring)."""
 
-    def __init__(self, list_params=()):
-        """``list_params``: the parameters the arguments' structure shows to be lists."""
+    def __init__(self, list_params=(), container_params=()):
+        """``list_params``: the parameters the arguments' structure shows to be lists;
+        ``container_params``: those it shows to be lists, tuples or dicts."""
+        self.container_params = frozenset(container_params)
         self.shares: Dict[str, Set[str]] = {}   # SSA name -> names it may share memory with
         # the may-alias facts over every path (see may_share_memory): SSA name -> the
         # (name, loop or None) whose value it may hold (a copy, a merge of branches, a
@@ -42,7 +44,9 @@ class AliasRecorder:
         # a change of the list does not change them
         self.list_items: Dict[str, Set[str]] = {}
         self.list_values: Set[str] = set(list_params)   # SSA names certain to hold a list
-        self.argument_copies: Set[str] = set()   # copies of arguments written by item
+        # copies of arguments written by item, and xs.copy() of what may be a list: an
+        # update of an item (xs[i] += v) is checked when the code runs
+        self.argument_copies: Set[str] = set()
         # (new list, list): a new list holding the other's items (a[1:] of a list), not it
         self.list_copies: Set[tuple] = set()
         # dicts written by item (d[k] = v becomes d_1 = dict_set(d, k, v)): the holds
@@ -116,7 +120,7 @@ class AliasRecorder:
             self.item_read(name, value)
         elif isinstance(value, gast.Call):
             fn = anno.get(value, anno.CALLEE)
-            if self.call_result(name, value, fn):
+            if self.call_result(name, value, fn) or self.method_copy(name, value, fn):
                 return
             if getattr(fn, "__name__", "") not in registry.view_names():
                 if self.copy_kept(value, fn) or undeclared(fn):
@@ -138,6 +142,40 @@ class AliasRecorder:
             for arg in viewed:
                 if isinstance(arg, gast.Name):
                     self.link(name, arg.id)
+
+    def method_copy(self, name, value, fn):
+        """``name = xs.copy()`` (``copy_of(xs, order=...)``) where ``xs`` may be a list or
+        dict (a list, or an item read from a list, tuple or dict): a new container
+        holding ``xs``'s items, as Python's method makes, or a new array, which only the
+        values tell (a write into an item it holds is checked when the code runs).
+        True when recorded."""
+        if fn is not registry.METHODS["copy"][0] or not value.keywords or not value.args \
+                or not isinstance(value.args[0], gast.Name):
+            return False
+        source = value.args[0].id
+        if not self.maybe_container(source):
+            return False
+        if source in self.list_values:
+            self.list_values.add(name)
+        self.maybe_view(name, [value.args[0]])
+        # (its items, never the very same list, dict or array: a write into it changes
+        # only it, one into an item read out of it may change the original's)
+        self.container_edges.add((name, source))
+        self.list_copies.add((name, source))
+        self.argument_copies.add(name)
+        return True
+
+    def maybe_container(self, name):
+        """Whether the SSA value ``name`` may be a list or dict: a list, a container
+        parameter, a display, or an item read from one of those (nested)."""
+        for _ in range(len(self.item_edges) + 1):
+            if name in self.list_values or name in self.container_params \
+                    or any(held == name for held, _ in self.container_edges):
+                return True
+            if name not in self.item_edges:
+                return False
+            name = self.item_edges[name][0]
+        return False
 
     @staticmethod
     def copy_kept(call, fn):

@@ -78,23 +78,29 @@ def decide_writes(writes, facts, own) -> List[WriteDecision]:
     decisions = []
     for write in writes:
         written, user, others = write.written, write.user, write.others
-        exact_here = exact
+        conflict_here, expand_here, exact_here = conflict, expand, exact
         if write.kind == "list":
             reason = list_from_outside(facts, written, user, write.outside)
             items = list_item_edges(facts, written)
             if items:   # a change of the list leaves the items it holds as they are
                 exact_here, _ = origins(facts, decidable | items)
         else:
-            reason = write_conflict(write, [], write.outside, exact, expand, own, facts)
+            apart = {(w, s) for w, s in facts.list_copies if w == written}
+            if apart:   # a new container of another's items (xs.copy()) is not it
+                conflict_here, expand_here = origins(facts, apart)
+                exact_here, _ = origins(facts, decidable | apart)
+            reason = write_conflict(write, [], write.outside, exact_here, expand_here, own,
+                                    facts)
         undecidable = [o for o in others if exact_here(written, o[1])
                        and not (run_decides(facts, written) and run_decides(facts, o[1]))]
         if reason is None and undecidable:
-            reason = write_conflict(write, undecidable, set(), exact_here, expand, own, facts)
+            reason = write_conflict(write, undecidable, set(), exact_here, expand_here, own,
+                                    facts)
         # a maybe-view of the written array: refused when the code runs if the two
         # share memory then
         loose = tuple(None if reason is not None else write_conflict(
-            write, [o for o in others if o[1] == shared[0]], set(), conflict, expand, own,
-            facts) for shared in write.shared)
+            write, [o for o in others if o[1] == shared[0]], set(), conflict_here,
+            expand_here, own, facts) for shared in write.shared)
         decisions.append(WriteDecision(reason, loose))
     return decisions
 
