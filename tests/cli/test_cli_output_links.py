@@ -217,6 +217,20 @@ def test_check_skips_a_fifo_in_a_directory_without_reading_it(tmp_path):
     assert "1 up to date" in proc.stderr
 
 
+def test_check_says_an_unknown_option_does_not_parse(tmp_path):
+    _setup(tmp_path)
+    assert _cli(tmp_path, "grad", "lsrc.py:loss", "-o", "m_grad.py").returncode == 0
+    module = tmp_path / "m_grad.py"
+    lines = module.read_text().splitlines(keepends=True)
+    lines = [line.rstrip("\n") + " --bogus\n" if line.startswith("# regenerate:") else line
+             for line in lines]
+    module.write_text("".join(lines))
+    message = _one_error(_cli(tmp_path, "check", "m_grad.py"))
+    assert "records no" not in message
+    assert "'regenerate:' command is not one s2sad can run" in message
+    assert "unrecognized arguments: --bogus" in message
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform (Windows)")
 def test_write_atomic_refuses_a_fifo_and_writes_through_a_link(tmp_path):
     from s2sad import cli
