@@ -53,26 +53,44 @@ def recorded_command(text, path):
         if not line.startswith("#"):
             break
         if line.startswith(prefix):
-            command = line[len(prefix):].strip()
-            try:
-                words = shlex.split(command)
-            except ValueError:
-                words = []
-            if words[:2] != ["s2sad", "grad"]:
-                break
-            parser = build_parser()
-            with contextlib.redirect_stderr(io.StringIO()):
-                try:
-                    args = parser.parse_args(words[1:])
-                except SystemExit:
-                    break
-            if args.dump_after or args.force:
+            args = _parsed_command(line[len(prefix):].strip(), path)
+            if args is None:
                 break
             return args
     raise CliError("the header records no 's2sad grad' command to regenerate it with",
                    where=shown_path(path),
                    hint="regenerate it with 's2sad grad ... -o FILE' once; "
                         "modules made through the Python API cannot be checked")
+
+
+def _parsed_command(command, path):
+    """The arguments of the header's ``regenerate:`` command (None for another command,
+    the API's ``s2sad.source(...)``); a CliError saying why for an ``s2sad grad`` command
+    this version cannot run (an option it does not know)."""
+    why = None
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        words, why = [], f"its quoting does not parse ({exc})"
+    if why is None and words[:2] != ["s2sad", "grad"]:
+        return None
+    if why is None:
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            try:
+                args = build_parser().parse_args(words[1:])
+            except SystemExit:
+                lines = errors.getvalue().strip().splitlines() or ["it does not parse"]
+                why = "it does not parse: " + lines[-1].split("error: ", 1)[-1]
+    if why is None and (args.dump_after or args.force):
+        why = (f"it takes {'--dump-after' if args.dump_after else '--force'}, which a "
+               f"recorded command never does")
+    if why is None:
+        return args
+    raise CliError(f"the header's 'regenerate:' command is not one s2sad can run: {why}",
+                   where=shown_path(path), detail=f"    {command}",
+                   hint="regenerate it with 's2sad grad ... -o FILE' once (a module another "
+                        "s2sad version wrote may record options this one does not know)")
 
 
 def regenerate_file(path):

@@ -9,7 +9,8 @@ import subprocess
 import tempfile
 
 from .. import __version__, graph, pipeline
-from .files import check_output_path, umask, write_atomic, write_error, write_stdout
+from .files import (check_output_path, umask, write_atomic, write_error, write_stdout,
+                    written_path)
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
 from .target import get_function, parse_target, parse_wrt, user_module
@@ -29,7 +30,8 @@ def cmd_graph(args):
                            where=shown_path(args.output),
                            hint=f"use one of {', '.join(sorted(GRAPH_FORMATS))}")
         fmt = GRAPH_FORMATS[ext]
-        check_output_path(args.output, source, args.force, ending=f"_graph{ext}")
+        check_output_path(args.output, source, args.force, ending=f"_graph{ext}",
+                          printed="the DOT text")
         dot_program = shutil.which("dot") if fmt else None
         if fmt and dot_program is None:
             raise CliError(f"writing .{fmt} needs the Graphviz 'dot' program, which is not "
@@ -54,8 +56,10 @@ def cmd_graph(args):
 
 def _render_with_graphviz(dot_program, fmt, data, output):
     """Render the DOT ``data`` as ``fmt`` into ``output`` with Graphviz's ``dot``, through
-    a temporary file in the same directory (an svg gets the s2sad mark)."""
-    directory = os.path.dirname(os.path.abspath(output))
+    a temporary file in the same directory (an svg gets the s2sad mark; a symlink is
+    written through, its file replaced)."""
+    real = written_path(output)
+    directory = os.path.dirname(real)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(output)}.",
                                    suffix=".s2sad-tmp", dir=directory)
@@ -79,7 +83,7 @@ def _render_with_graphviz(dot_program, fmt, data, output):
                 handle.write(svg)
         os.chmod(tmp, 0o666 & ~umask())
         try:
-            os.replace(tmp, output)
+            os.replace(tmp, real)
         except OSError as exc:
             raise write_error(exc, output)
     finally:
