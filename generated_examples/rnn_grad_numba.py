@@ -15,6 +15,7 @@ from s2sad.backends.numba_runtime import (
     matmul_lhs_bar,
     matmul_rhs_bar,
     refuse_complex_arguments,
+    run_compiled,
     zeros_like,
 )
 
@@ -61,6 +62,6 @@ def loss_value_and_grad_njit(W, U, xs, h0):
 
 def loss_value_and_grad(W, U, xs, h0):
     refuse_complex_arguments((W, U, xs, h0), {}, 'loss')
-    result = loss_value_and_grad_njit(*float64_arguments(W, U, xs, h0))
+    result = run_compiled(loss_value_and_grad_njit, float64_arguments(W, U, xs, h0), __file__)
     check_integers(loss_value_and_grad_njit, __file__)
     return result

@@ -330,7 +330,8 @@ class _Target:
     def _wrapper_helpers(self):
         """The helpers a wrapper calls: ``written_back`` too where the function writes
         into an argument (a float32 array widened is a copy: see that helper)."""
-        return {"check_integers", "float64_arguments", "refuse_complex_arguments"} | (
+        return {"check_integers", "float64_arguments", "refuse_complex_arguments",
+                "run_compiled"} | (
             {"written_back"} if self._entry_check() is not None else set())
 
     def _imports(self, runtime, statements, first):
@@ -486,12 +487,12 @@ class _Target:
                                  f"def {njit}({', '.join(params + names)}):"))
         if self.wrapper:   # (the API checks the compiled code's integers itself)
             call = ", ".join(params + self.user_names + [e for _, e in self.reads])
-            widen = f"    result = {njit}(*float64_arguments({call}))\n"   # (see that helper)
+            widen = f"    result = run_compiled({njit}, float64_arguments({call}), __file__)\n"
             if self._entry_check() is not None:   # (the arrays it writes into: written back)
                 given = _fresh("given", set(params) | set(self.user_names)
                                | {main.name, njit, "result"})
                 widen = (f"    {given} = float64_arguments({call})\n"
-                         f"    result = {njit}(*{given})\n"
+                         f"    result = run_compiled({njit}, {given}, __file__)\n"
                          f"    written_back({_tuple_text(params)}, {given})\n")
             text = (f"\n\ndef {main.name}({signature}):\n{check}"
                     f"{complex_check(self.text, main.name, params) if params else ''}{widen}"

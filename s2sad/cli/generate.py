@@ -84,9 +84,9 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         shown_mode = "forward over reverse" if flavor == "hvp" else mode
         lines = pipeline.header(func_name, source_rel, shown_mode, flavor, wrt, command,
                                 relative_paths=True)
-        # (a forward module keeps the user's signature; numba compiles no keyword-only
-        # parameters: there, every parameter by position, then the tangents)
-        signature = target != "numba"
+        # (a forward module keeps the user's signature, numba's too: there its Python
+        # wrapper keeps it and calls the compiled code with every parameter by position)
+        signature = True
         if flavor == "hvp":   # Hessian-vector products: forward mode over the gradient code
             # imported here: the API (and numpy with it) loads only for this flavor, so
             # that --help, argument errors and the graph command start quickly

@@ -122,21 +122,27 @@ def test_a_missing_tangent_is_python_s_type_error_not_a_misbinding(written):
         modules["with_defaults", "jvp"].with_defaults_jvp(X, np.ones(2))
 
 
-def test_the_numba_target_takes_every_parameter_by_position(tmp_path):
-    """(numba compiles no keyword-only parameter: the numba module keeps the positional
-    convention it had, rather than refusing the function)"""
+def test_the_numba_target_keeps_the_signature_as_numpy_s(tmp_path):
+    """(the numba module's Python wrapper keeps f's signature, defaults and keyword-only
+    tangents, as the numpy module's; it calls the compiled code by position)"""
     pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
     (tmp_path / "sig_numba_source.py").write_text(textwrap.dedent(SOURCE))
     subprocess.run([sys.executable, "-m", "s2sad", "grad", "sig_numba_source.py:with_defaults",
                     "--mode", "forward", "--target", "numba", "-o", "sig_numba_jvp.py"],
                    check=True, cwd=tmp_path, env=_ENV)
+    assert "def with_defaults_jvp(x, w=2.0, *, x_dot, scale=3.0, k=1):" in \
+        (tmp_path / "sig_numba_jvp.py").read_text()
     sys.path.insert(0, str(tmp_path))
     try:
         source = importlib.import_module("sig_numba_source")
         module = importlib.import_module("sig_numba_jvp")
         v = np.array([0.4, -1.1])
-        _, tangent = module.with_defaults_jvp(X, 2.0, 3.0, 1, v)
+        _, tangent = module.with_defaults_jvp(X, x_dot=v)
         grad = finite_difference_gradient(source.with_defaults, (X,))
+        assert tangent == pytest.approx(grad @ v, rel=1e-6)
+        _, tangent = module.with_defaults_jvp(X, 1.5, x_dot=v, scale=2.0, k=2)
+        grad = finite_difference_gradient(
+            lambda x: source.with_defaults(x, 1.5, scale=2.0, k=2), (X,))
         assert tangent == pytest.approx(grad @ v, rel=1e-6)
     finally:
         sys.path.remove(str(tmp_path))

@@ -65,8 +65,8 @@ def test_cli_target_numba_writes_a_module_that_agrees(written):
 def test_cli_module_passes_globals_through_a_plain_wrapper(written):
     text = (written / "global_grad.py").read_text()
     assert "def reads_a_global_value_and_grad_njit(x, n, SCALE):" in text
-    assert ("result = reads_a_global_value_and_grad_njit(*float64_arguments(x, n, SCALE))"
-            in text)
+    assert ("result = run_compiled(reads_a_global_value_and_grad_njit, "
+            "float64_arguments(x, n, SCALE), __file__)" in text)
     module = _load(written / "global_grad.py", "cli_numba_global_grad")
     _, grad = module.reads_a_global_value_and_grad(0.3, 5)
     np.testing.assert_allclose(grad, fd(nf.reads_a_global, [0.3, 5]), rtol=1e-5)

@@ -17,6 +17,7 @@ from .checks import (check_bound, check_integers, check_not_shared,  # noqa: F40
                      ensure_same_kind,
                      float64_arguments, written_back)   # (the CLI's
 # module wrappers call them; not runtime helpers generated code calls)
+from .calls import run_compiled  # noqa: F401 (the CLI's module wrappers call it, as those)
 from ...runtime.guards import check_globals, ensure_unshared  # noqa: F401 (the CLI's module
 # wrappers call them, in Python, as check_integers)
 from ...values import refuse_complex_arguments  # noqa: F401 (the CLI's module wrappers
