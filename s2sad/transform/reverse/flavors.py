@@ -67,6 +67,9 @@ def vjp(rf):
     restored = rewritten | (rebound & (read_before_assigned(
         backward + [nodes.ret(nodes.tuple_([nodes.clone(g) for g in grads]))])
         | set(rf.nf.params)))
+    # (the value returned, which the results are compared against at the pullback's
+    # return, is read from final snapshots too: kept below where a comparison reads one)
+    returned_only = (rebound & nodes.loads(value_expr)) - restored
     # a name assigned only inside a block may be unbound on some paths: start it
     # at None where the forward sweep may read it before assigning it (a push of it)
     # and where the snapshot below reads it (the pullback then never uses the None)
@@ -74,9 +77,11 @@ def vjp(rf):
     unbound = ((rebound | rewritten) - top) & (restored | read_before_assigned(forward))
     forward = [nodes.assign(n, nodes.const(None)) for n in sorted(unbound)] + forward
     finals, starts = [], []
-    for name in sorted(restored):
+    for name in sorted(restored | returned_only):
         final = env.namer.fresh(f"{name}_final")
         finals.append(nodes.assign(final, nodes.name(name)))
+        if name in returned_only:
+            continue
         start = nodes.name(final)
         if copies is not None and name not in env.facts.scalars:
             start = _in_copies(env, copies, start, own=name in rewritten)
@@ -96,6 +101,8 @@ def vjp(rf):
         [returned], env.bindings, env.helper, env.namer.fresh, env.comments)
     grads = rf.in_structures(grads)
     grad_expr = grads[0] if len(grads) == 1 else nodes.tuple_(grads)
+    read = nodes.loads(grad_expr) | nodes.loads([s for _, kept in given for s in kept])
+    finals = [a for a in finals if a.value.id not in returned_only or a.targets[0].id in read]
     # a cotangent is kept where the pullback starts, an argument where f_vjp does
     forward = [s for p, kept in given if p not in seed_params for s in kept] + forward
     starts = [s for p, kept in given if p in seed_params for s in kept] + starts
