@@ -55,21 +55,33 @@ class S2sadError(Exception):
     def __init__(self, message: str, location: Optional[SourceLocation] = None,
                  hint: str = ""):
         self.message = message
-        self.location = location
+        self._location, self._placed = location, False
         self.hint = hint
         super().__init__(self._format())
 
+    @property
+    def location(self) -> Optional[SourceLocation]:
+        """Where in the user's source.  An error a runtime helper raises while generated
+        code runs knows no place when made: it is the line of the user's source that the
+        generated block differentiates, found (once) when first asked after the raise."""
+        if self._location is None and not self._placed and self.__traceback__ is not None:
+            self._placed = True
+            self._location = located_in_generated_code(self.__traceback__)
+        return self._location
+
+    @location.setter
+    def location(self, value: Optional[SourceLocation]) -> None:
+        self._location = value
+        self._placed = self._placed or value is not None
+
     def __str__(self) -> str:
-        # an error a runtime helper raises while generated code runs knows no place:
-        # it is the line of the user's source that the generated block differentiates
-        if self.location is None and self.__traceback__ is not None:
-            self.location = located_in_generated_code(self.__traceback__)
         return self._format()
 
     def _format(self) -> str:
         parts = []
         if self.location is not None and _CALLER_FILE.match(self.location.filename):
-            self.location = None   # s2sad's own two-line caller of a derivative: no place
+            # s2sad's own two-line caller of a derivative: no place
+            self._location, self._placed = None, True
         if self.location is not None:
             loc = self.location
             parts.append(f"{loc.filename}:{loc.line}:{loc.column}: {self.message}")

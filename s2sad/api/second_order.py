@@ -7,7 +7,7 @@ The forward transform runs on the gradient code reverse mode generated (see
 import numpy as np
 
 from .. import pipeline, trees
-from ..errors import NonScalarOutputError, TangentError
+from ..errors import NonScalarOutputError, TangentError, ValueTypeError
 from ..syntax import anno
 from ..values import PowerDivergesError, located_power_error, refuse_complex_arguments
 from ..runtime.duck import size_of
@@ -20,6 +20,7 @@ from .entries import second_order_entry
 from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
 from .numba_backend import backend_bound, check_backend
+from .outputs import located_output_error
 from .singular import raise_singular
 from .transformed import cached_transform, with_source
 from ..syntax.call_errors import python_call_error
@@ -34,6 +35,11 @@ def _second_order_call(bound, func, *args, what="the Hessian"):
         return bound(*args)
     except PowerDivergesError as exc:
         raise located_power_error(exc, func) from None
+    except ValueTypeError as exc:   # (a complex output: at the line that made it)
+        located = located_output_error(exc, func.__name__, lambda: bound(*args))
+        if located is not None:
+            raise located from None
+        raise
     except ValueError as exc:
         found = str(exc).partition(" is only defined for a scalar output, but it returned ")
         if not found[1] or exc.__class__ is not ValueError:

@@ -79,7 +79,7 @@ def test_seed_31025_by_hand():
 
 @pytest.mark.parametrize("f, text, theirs", [
     (tf.unpacked_item_written, "e1[0] = 5.0", "ls"),
-    (tf.helpers_item_written, "e1[0] = 5.0", "W"),   # (the helper may return W: as before)
+    (tf.helpers_item_written, "e1[0] = 5.0", "ls"),   # (pair returns new arrays: its list)
     (tf.unpacked_item_updated, "e1 += 1.0", "ls"),
     (tf.looped_item_written, "e[0] = 3.0", "ls"),
     (tf.unpacked_inner_list_appended, "a.append(W)", "ls"),
