@@ -197,8 +197,8 @@ class CliApi:
             def by_name(*args):
                 return fn(*args[:given], **dict(zip(tangents, args[given:])))
             return by_name
-        # the tangents after the positional parameters (f's signature, or --target numba:
-        # every parameter by position, keyword-only ones too, without its default): the
+        # the tangents after the positional parameters (f's signature, which a --target
+        # numba module keeps too): the
         # defaults f (or a decorator's wrapper) declares are passed to those between
         middle = [p.name for p in positional[given:len(positional) - count]]
         defaults = [_default(self.f, name) for name in middle]

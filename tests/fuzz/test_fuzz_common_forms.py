@@ -9,6 +9,7 @@ import random
 import pytest
 
 from s2sad import fuzz
+from s2sad.fuzz.refusal_tables import REFUSED_BY_DESIGN
 from s2sad.fuzz.generator import common_forms
 
 FEATURES = common_forms.FEATURES
@@ -47,7 +48,9 @@ def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path, featu
     outcomes = []
     try:
         for seed in range(400):
-            prog = fuzz.generate(seed, max_statements=5)
+            # (without the constructs refused by design, whose refusals would hide it)
+            prog = fuzz.generate(seed, fuzz.ALL_FEATURES - (REFUSED_BY_DESIGN - {feature}),
+                                 max_statements=5)
             if feature not in prog.features:
                 continue
             modes = ("reverse", "forward", "second")

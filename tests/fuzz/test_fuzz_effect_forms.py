@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from s2sad import fuzz
+from s2sad.fuzz.refusal_tables import REFUSED_BY_DESIGN
 from s2sad.fuzz import effects
 from s2sad.fuzz.generator import effect_forms
 
@@ -42,7 +43,9 @@ def test_the_forms_leave_the_shared_stream_alone():
 def _first_programs(feature, count, modes):
     found = []
     for seed in range(3000):
-        prog = fuzz.generate(seed, max_statements=4)
+        # (without the constructs refused by design, whose refusals would hide the form)
+        prog = fuzz.generate(seed, fuzz.ALL_FEATURES - (REFUSED_BY_DESIGN - {feature}),
+                             max_statements=4)
         if feature in prog.features:
             found.append(prog)
             if len(found) == count:

@@ -9,7 +9,7 @@ import re
 from s2sad import fuzz
 from s2sad.fuzz.constructs import CLAIMED, CONSTRUCTS
 from s2sad.fuzz.generator import stranger22_forms
-from s2sad.fuzz.refusal_tables import MUST_REFUSE, REFUSABLE
+from s2sad.fuzz.refusal_tables import REFUSED_BY_DESIGN
 
 FEATURES = frozenset(stranger22_forms.FEATURES)
 
@@ -46,9 +46,8 @@ def test_every_form_is_written():
         assert any(re.search(shape, s, re.M) for s in sources), shape
 
 
-#: the features programs are drawn from: all but those s2sad refuses by design (must
-#: refuse, may refuse, a pullback restoring two names of one array)
-BESIDE = fuzz.ALL_FEATURES - MUST_REFUSE - frozenset(REFUSABLE) - {"none_buffer"}
+#: the features programs are drawn from: all but those s2sad refuses by design
+BESIDE = fuzz.ALL_FEATURES - REFUSED_BY_DESIGN
 
 
 def test_programs_with_the_forms_are_differentiated_in_every_mode(tmp_path):
