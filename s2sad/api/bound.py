@@ -171,6 +171,7 @@ class Bound:
         # what _rebuild sets from the entry, each time the entry is fetched again
         self.entry = self.impl = self.namespace = self.deps = self.checks = None
         self.readers, self.guards, self.defaults = (), {}, (None, None)
+        self.builtin_readers = ()
         self.fast = None   # a wrapper's fast path for this entry (see fastpath), made lazily
         self.fasts = {}   # rank key -> the fast path made for it (see fastpath; ranked only)
         self.parent = None   # the Bound whose ranked calls this one runs (its fast path may)
@@ -230,8 +231,14 @@ class Bound:
         self.defaults = _defaults_of(self.func)
         self.namespace = self.impl.__globals__
         self.readers = tuple(_reader(sources.get(name, self.func), name)
-                             for name in entry.free if name in self.namespace)   # (see
-        # emit.compile_module: a builtin's name the module reads as the builtin)
+                             for name in entry.free if name in self.namespace)
+        # a builtin's name the module reads as the builtin (emit.compile_module) is not in
+        # its namespace: the function's own reading of it, should the module bind it since
+        # (abs = squared), makes the code again
+        self.builtin_readers = tuple(
+            (*_reader(sources.get(name, self.func), name), getattr(builtins, name))
+            for name in entry.free
+            if name not in self.namespace and hasattr(builtins, name))
         self.guards = entry.guards
         self.deps = entry.deps
         self.checks = _Checks(entry.deps)
@@ -279,6 +286,10 @@ class Bound:
             self._refused_before()
         func, namespace, checks = self.func, self.namespace, self.checks
         try:
+            for name, key, scope, cell, builtin in self.builtin_readers:
+                if (cell.cell_contents if cell is not None else scope[key]) is not builtin:
+                    self._rebuild()
+                    return self.impl
             for name, key, scope, cell in self.readers:
                 value = cell.cell_contents if cell is not None else scope[key]
                 if namespace.get(name) is not value:

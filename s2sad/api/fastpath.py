@@ -89,6 +89,16 @@ def _reader_check(i, name, key, scope, cell, env, against=None):
     return f"user_{i}[{key!r}] is {held}"
 
 
+def builtin_reader_checks(bound, env):
+    """The checks that each builtin's name the module reads as the builtin (not in its
+    namespace: see ``Bound``) still names the builtin where the function reads it."""
+    out = []
+    for i, (name, key, scope, cell, builtin) in enumerate(bound.builtin_readers):
+        env[f"builtin_{i}"] = builtin
+        out.append(_reader_check(f"b{i}", name, key, scope, cell, env, f"builtin_{i}"))
+    return out
+
+
 def _module_root(module, attrs):
     """Whether each ``module.attr`` of ``attrs`` (``(attr, object)``) reads the
     module's dictionary, so that ``vars(module)[attr] is object`` checks it exactly:
@@ -218,6 +228,7 @@ def _made(bound, func, positions, shape, ends, n, ranks, others):
         module = modules.get(reader[0])
         against = None if module is None else f"mod_{module}"
         conditions.append(_reader_check(i, *reader, env, against))
+    conditions += builtin_reader_checks(bound, env)
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
         held = f"dict_{modules[root]}[{attr!r}]" if root in modules else f"ns[{root!r}].{attr}"

@@ -54,7 +54,8 @@ import numpy as np
 
 from ..analysis.dtypes import FLOAT64
 from ..rules import registry as _registry
-from .fastpath import _other_than, _reader_check, _returned, _target, module_path_checks
+from .fastpath import (_other_than, _reader_check, _returned, _target, builtin_reader_checks,
+                       module_path_checks)
 
 MISS = object()   # the compiled code raised: the general path runs
 
@@ -161,6 +162,7 @@ def _free_checks(bound, checks, env):
     scope (``np.sin``) or by a rule (``module_path_checks``), still holds what the code
     was made or refreshed with."""
     conditions = [_reader_check(i, *reader, env) for i, reader in enumerate(bound.readers)]
+    conditions += builtin_reader_checks(bound, env)
     for i, (root, attr, obj) in enumerate(checks.local_paths):
         env[f"path_{i}"] = obj
         conditions.append(f"ns[{root!r}].{attr} is path_{i}")
