@@ -7,6 +7,11 @@ program are checked all the same.  A new open finding is a row here."""
 #: s2sad's open findings of gap_forms' features (README, "Trust and speed, measured"):
 #: (feature, mode or None, kind of failure, words of the message, the open kind)
 OPEN_FINDINGS = (
+    # a list of items of an array parameter (``[x[0], x[1] * 2.0]``: numbers, not views)
+    # beside an in-place write into the parameter (``x *= -0.75``): refused as a write that
+    # "would also change the list or tuple that holds 'x'" (a false refusal, located)
+    ("item_delete", None, "false-refusal:param_array_write",
+     "would also change the list or tuple that holds", "open:items_of_a_written_parameter"),
     # (fixed since, with regression tests: a recursive helper mapping a nested container
     # ([rm(c) for c in t], np.cos(t) * t) read after a write into its argument, refused as
     # one that may return it (tests/programs/test_recursive_returns.py); the second
