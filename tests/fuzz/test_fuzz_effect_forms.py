@@ -4,11 +4,12 @@ as a statement), keyword arguments (a float ``dtype=``, ``initial=``/``where=``,
 orders) and list parameters added to lists: the generator's ``effect_forms.py``, and the
 checker's effects check (``effects.py``)."""
 
-import random
-
 import numpy as np
 import pytest
 
+from feature_checks import (PLAIN, assert_global_stream_untouched,
+                            assert_programs_without_are_unchanged, probe_outcome,
+                            programs_using, statuses)
 from s2sad import fuzz
 from s2sad.fuzz.refusal_tables import REFUSED_BY_DESIGN
 from s2sad.fuzz import effects
@@ -19,68 +20,27 @@ FEATURES = effect_forms.FEATURES
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_a_program_without_the_form_is_the_same_program(feature):
-    """Each form draws from a stream of its own and binds names out of scope."""
-    same = 0
-    for seed in range(120):
-        prog = fuzz.generate(seed, max_statements=8)
-        if feature not in prog.features:
-            other = fuzz.generate(seed, fuzz.ALL_FEATURES - {feature}, max_statements=8)
-            assert prog.source == other.source, seed
-            same += 1
-    assert same >= 80
+    assert_programs_without_are_unchanged({feature}, seeds=120, at_least=80)
 
 
 def test_the_forms_leave_the_shared_stream_alone():
-    random.seed(7)
-    expected = random.random()
-    random.seed(7)
-    for seed in range(60):
-        fuzz.generate(seed, frozenset(FEATURES) | {"straight", "add", "mul", "np.sin"},
-                      max_statements=4)
-    assert random.random() == expected
-
-
-def _first_programs(feature, count, modes):
-    found = []
-    for seed in range(3000):
-        # (without the constructs refused by design, whose refusals would hide the form)
-        prog = fuzz.generate(seed, fuzz.ALL_FEATURES - (REFUSED_BY_DESIGN - {feature}),
-                             max_statements=4)
-        if feature in prog.features:
-            found.append(prog)
-            if len(found) == count:
-                break
-    return found
+    assert_global_stream_untouched(FEATURES, PLAIN | {"np.sin"})
 
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path, feature):
     """The first programs using each form: reverse, forward and second order against
     finite differences, and (effects) what each derivative prints, logs, warns and
-    raises against f's; none fails, most pass."""
-    loader = fuzz._Loader(str(tmp_path))
-    modes = ("reverse", "forward", "second")
-    outcomes = []
-    try:
-        for prog in _first_programs(feature, 4, modes):
-            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
-                                         loader)
-            assert outcome.status != "fail", (prog.seed, outcome.reason, outcome.message)
-            outcomes.append(outcome.status)
-    finally:
-        loader.close()
-    assert len(outcomes) == 4 and outcomes.count("pass") >= 2, outcomes
+    raises against f's; none fails, most pass (drawn without the constructs refused by
+    design, whose refusals would hide the form)."""
+    beside = fuzz.ALL_FEATURES - (REFUSED_BY_DESIGN - {feature})
+    found = statuses(tmp_path, programs_using(feature, 4, beside))
+    assert len(found) == 4 and found.count("pass") >= 2, found
 
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_the_probe_of_each_form_passes(tmp_path, feature):
-    prog = fuzz.construct_program(feature)
-    loader = fuzz._Loader(str(tmp_path))
-    try:
-        modes = ("reverse", "forward", "second")
-        outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes}, loader)
-    finally:
-        loader.close()
+    outcome = probe_outcome(tmp_path, feature)
     assert outcome.status == "pass", (outcome.reason, outcome.message)
 
 

@@ -3,34 +3,17 @@ a helper returning another helper's result after an early return, which second o
 dropped (the output None), and a derivative of a helper bound to a local name and called
 by it, which was refused."""
 
-import random
-
+from feature_checks import assert_global_stream_untouched, assert_programs_without_are_unchanged
 from s2sad import fuzz
 from s2sad.fuzz.generator import helper_returns
 
 
 def test_a_program_without_the_constructs_is_the_same_program():
-    """The forms draw from a stream of their own and bind names out of scope: a program
-    of a seed that uses neither is the program of that seed without them."""
-    same = 0
-    for seed in range(150):
-        prog = fuzz.generate(seed, max_statements=8)
-        if not prog.features & set(helper_returns.FEATURES):
-            other = fuzz.generate(seed, fuzz.ALL_FEATURES - set(helper_returns.FEATURES),
-                                  max_statements=8)
-            assert prog.source == other.source, seed
-            same += 1
-    assert same >= 100
+    assert_programs_without_are_unchanged(helper_returns.FEATURES)
 
 
 def test_the_forms_leave_the_shared_stream_alone():
-    random.seed(7)
-    expected = random.random()
-    random.seed(7)
-    for seed in range(60):
-        fuzz.generate(seed, frozenset(helper_returns.FEATURES) | {"straight", "add", "mul"},
-                      max_statements=4)
-    assert random.random() == expected
+    assert_global_stream_untouched(helper_returns.FEATURES)
 
 
 def test_programs_with_the_forms_are_differentiated_in_every_mode(tmp_path):

@@ -6,10 +6,11 @@ helper's dict parameters, generator expressions given to builtins, dicts built b
 ``{**d, k: v}``, ``dict(d, k=v)``, ``dict(zip(...))``, and ``cfg.SCALE`` read dotted
 beside ``from cfg import SCALE``."""
 
-import random
-
 import pytest
 
+from feature_checks import (PLAIN, assert_global_stream_untouched,
+                            assert_programs_without_are_unchanged, probe_outcome, programs_using,
+                            statuses)
 from s2sad import fuzz
 from s2sad.fuzz.generator import item_forms
 
@@ -18,64 +19,29 @@ FEATURES = item_forms.FEATURES + ("module_from_import",)
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_a_program_without_the_construct_is_the_same_program(feature):
-    """Each form draws from a stream of its own and binds names out of scope: a program
-    of a seed that does not use it is the program of that seed without it."""
-    same = 0
-    for seed in range(150):
-        prog = fuzz.generate(seed, max_statements=8)
-        if feature not in prog.features:
-            other = fuzz.generate(seed, fuzz.ALL_FEATURES - {feature}, max_statements=8)
-            assert prog.source == other.source, seed
-            same += 1
-    assert same >= 100
+    assert_programs_without_are_unchanged({feature})
 
 
 def test_the_forms_leave_the_shared_stream_alone():
-    """Choosing the forms draws nothing from Python's global random stream."""
-    random.seed(5)
-    expected = random.random()
-    random.seed(5)
-    for seed in range(60):
-        fuzz.generate(seed, frozenset(FEATURES) | {"straight", "add", "mul", "np.sin",
-                                                   "module_attr"}, max_statements=4)
-    assert random.random() == expected
+    assert_global_stream_untouched(FEATURES, PLAIN | {"np.sin", "module_attr"}, random_seed=5)
+
+
+#: (without claim_effects' refusals of a whole program or of a maybe-view's write, drawn
+#: beside these forms since, nor the features refused in some mode by design: must-refuse
+#: views, recursive helpers in second order)
+BESIDE = fuzz.ALL_FEATURES - {"foreign_arg", "maybe_view_write", "unseen_view_write",
+                              "overwrite_position", "recursive_containers", "module_closure"}
 
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path, feature):
     """The first programs using each form (a few statements besides): reverse, forward and
     second order against finite differences; none fails, most pass."""
-    loader = fuzz._Loader(str(tmp_path))
-    outcomes = []
-    try:
-        for seed in range(1500):
-            # (without claim_effects' refusals of a whole program or of a maybe-view's
-            # write, drawn beside these forms since, nor the features refused in some
-            # mode by design: must-refuse views, recursive helpers in second order)
-            prog = fuzz.generate(seed, fuzz.ALL_FEATURES - {
-                "foreign_arg", "maybe_view_write", "unseen_view_write", "overwrite_position",
-                "recursive_containers", "module_closure"}, max_statements=5)
-            if feature not in prog.features:
-                continue
-            modes = ("reverse", "forward", "second")
-            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
-                                         loader)
-            assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
-            outcomes.append(outcome.status)
-            if len(outcomes) == 5:
-                break
-    finally:
-        loader.close()
-    assert len(outcomes) == 5 and outcomes.count("pass") >= 3, outcomes
+    found = statuses(tmp_path, programs_using(feature, 5, BESIDE, seeds=1500, max_statements=5))
+    assert len(found) == 5 and found.count("pass") >= 3, found
 
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_the_probe_of_each_form_agrees_with_finite_differences(tmp_path, feature):
-    prog = fuzz.construct_program(feature)
-    loader = fuzz._Loader(str(tmp_path))
-    try:
-        modes = ("reverse", "forward")
-        outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes}, loader)
-    finally:
-        loader.close()
+    outcome = probe_outcome(tmp_path, feature, ("reverse", "forward"))
     assert outcome.status == "pass", (outcome.reason, outcome.message)

@@ -3,9 +3,10 @@ helper of the program's own recursing over a mix of lists, tuples, dicts, number
 arrays built in ``f``, which reverse mode once differentiated wrong (the gradient of one
 kind of item dropped) or crashed on (nested tuples and dicts)."""
 
-import random
 import re
 
+from feature_checks import (assert_global_stream_untouched,
+                            assert_programs_without_are_unchanged, programs_using, statuses)
 from s2sad import fuzz
 from s2sad.fuzz.generator import recursive_forms
 
@@ -13,26 +14,11 @@ FEATURE = "recursive_containers"
 
 
 def test_a_program_without_the_construct_is_the_same_program():
-    """The form draws from a stream of its own and binds names out of scope: a program of
-    a seed that does not use it is the program of that seed without it."""
-    same = 0
-    for seed in range(150):
-        prog = fuzz.generate(seed, max_statements=8)
-        if FEATURE not in prog.features:
-            other = fuzz.generate(seed, fuzz.ALL_FEATURES - {FEATURE}, max_statements=8)
-            assert prog.source == other.source, seed
-            same += 1
-    assert same >= 100
+    assert_programs_without_are_unchanged({FEATURE})
 
 
 def test_the_form_leaves_the_shared_stream_alone():
-    random.seed(7)
-    expected = random.random()
-    random.seed(7)
-    for seed in range(60):
-        fuzz.generate(seed, frozenset(recursive_forms.FEATURES) | {"straight", "add", "mul"},
-                      max_statements=4)
-    assert random.random() == expected
+    assert_global_stream_untouched(recursive_forms.FEATURES)
 
 
 #: a line of each helper shape, as the program's source spells it
@@ -53,24 +39,7 @@ def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path):
     """The first programs using the form (a few statements besides): reverse and forward
     against finite differences, second order (refused for a recursive helper, as the
     README says: a skip, never a failure); none fails, most pass."""
-    loader = fuzz._Loader(str(tmp_path))
-    outcomes = []
-    try:
-        for seed in range(600):
-            prog = fuzz.generate(seed, max_statements=4)
-            if FEATURE not in prog.features:
-                continue
-            modes = ("reverse", "forward", "second")
-            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
-                                         loader)
-            assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
-            first = fuzz.check_program(prog, ("reverse", "forward"),
-                                       {m: prog.features for m in ("reverse", "forward")},
-                                       loader)
-            assert first.status != "fail", (seed, first.reason, first.message)
-            outcomes.append(first.status)
-            if len(outcomes) == 8:
-                break
-    finally:
-        loader.close()
-    assert len(outcomes) == 8 and outcomes.count("pass") >= 5, outcomes
+    programs = list(programs_using(FEATURE, 8, seeds=600))
+    statuses(tmp_path, programs)
+    found = statuses(tmp_path, programs, ("reverse", "forward"))
+    assert len(found) == 8 and found.count("pass") >= 5, found

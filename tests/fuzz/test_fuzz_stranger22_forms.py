@@ -3,9 +3,10 @@
 ``del``/``pop`` of list and dict items; ``sorted`` with ``reverse``/``key``; a loop's
 ``else`` without ``break`` and a bare subscript statement."""
 
-import random
 import re
 
+from feature_checks import (assert_global_stream_untouched,
+                            assert_programs_without_are_unchanged, probe_outcome)
 from s2sad import fuzz
 from s2sad.fuzz.constructs import CLAIMED, CONSTRUCTS
 from s2sad.fuzz.generator import stranger22_forms
@@ -19,23 +20,11 @@ def test_the_features_are_claimed_constructs_with_probes():
 
 
 def test_a_program_without_the_constructs_is_the_same_program():
-    same = 0
-    for seed in range(150):
-        prog = fuzz.generate(seed, max_statements=8)
-        if not FEATURES & set(prog.features):
-            other = fuzz.generate(seed, fuzz.ALL_FEATURES - FEATURES, max_statements=8)
-            assert prog.source == other.source, seed
-            same += 1
-    assert same >= 80
+    assert_programs_without_are_unchanged(FEATURES, at_least=80)
 
 
 def test_the_forms_leave_the_shared_stream_alone():
-    random.seed(7)
-    expected = random.random()
-    random.seed(7)
-    for seed in range(60):
-        fuzz.generate(seed, FEATURES | {"straight", "add", "mul"}, max_statements=4)
-    assert random.random() == expected
+    assert_global_stream_untouched(FEATURES)
 
 
 def test_every_form_is_written():
@@ -74,14 +63,6 @@ def test_programs_with_the_forms_are_differentiated_in_every_mode(tmp_path):
 
 
 def test_each_probe_is_differentiated_in_every_mode(tmp_path):
-    from s2sad.fuzz.probes import construct_program
-    loader = fuzz._Loader(str(tmp_path))
-    modes = ("reverse", "forward", "second")
-    try:
-        for feature in sorted(FEATURES):
-            prog = construct_program(feature)
-            outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
-                                         loader)
-            assert outcome.status == "pass", (feature, outcome.reason, outcome.message)
-    finally:
-        loader.close()
+    for feature in sorted(FEATURES):
+        outcome = probe_outcome(tmp_path, feature)
+        assert outcome.status == "pass", (feature, outcome.reason, outcome.message)
