@@ -173,10 +173,15 @@ def _deque_as_list(lines, at, match):
 
 
 def _nondifferentiable(lines, at, match):
-    """``s2sad.nondifferentiable(NAME)`` at the end of the module."""
-    lines = lines + ["", "", f"s2sad.nondifferentiable({match.group(1)})"]
-    if "import s2sad" not in lines:
-        lines.insert(0, "import s2sad")
+    """``s2sad.nondifferentiable(NAME)`` at the end of the module (the hint names the
+    callee by the module a user imports it from, ``numpy.isclose``: that module is
+    imported as it is named where the program does not import it so)."""
+    name = match.group(1)
+    lines = lines + ["", "", f"s2sad.nondifferentiable({name})"]
+    root = name.split(".")[0]
+    for module in ("s2sad", root) if "." in name else ("s2sad",):
+        if f"import {module}" not in lines:
+            lines.insert(0, f"import {module}")
     return lines
 
 

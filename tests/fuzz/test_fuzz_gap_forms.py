@@ -238,6 +238,21 @@ def test_each_mechanical_hint_is_followed(hint, at, expect):
     assert expect in result, result
 
 
+def test_a_constant_declared_by_its_module_s_name_imports_that_module():
+    """The hint names the callee by the module a user imports it from
+    (``numpy.asanyarray``) where the program imports it as ``np``: the follower imports
+    ``numpy`` too (it once wrote a module that raised NameError at its import)."""
+    hint = ("register one with @s2sad.adjoint(numpy.isclose), or, only if its output "
+            "carries no derivative whatever the inputs (an integer, an index, a flag), "
+            "declare it constant with s2sad.nondifferentiable(numpy.isclose)")
+    rule, result = hints.follow(_Refusal(hint, _line(SOURCE, "b = same(a)")), SOURCE)
+    assert rule == "nondifferentiable", result
+    assert result.startswith("import numpy\n") or "\nimport numpy\n" in result, result
+    namespace = {}
+    exec(compile(result.replace("same(a)", "h(a)"), "<followed>", "exec"), namespace)
+    assert namespace["numpy"].isclose is np.isclose
+
+
 def test_a_hint_that_is_not_mechanical_is_counted_by_its_words():
     rule, words = hints.follow(_Refusal("define each function once at the top of the body",
                                         3), SOURCE)
