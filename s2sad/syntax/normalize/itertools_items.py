@@ -44,9 +44,6 @@ def lower_item_tuples(tree, parsed, error):
     A call whose iterator is not read once, whole, where it is made (see .read_once)
     is refused (``error(message, node, hint)`` makes the exception): Python's iterator
     gives its items once, the list of them to every read."""
-    if parsed.resolve("range", None) is not builtins.range \
-            or parsed.resolve("len", None) is not builtins.len:
-        return False
     used = {n.id for n in nodes.walk(tree) if isinstance(n, gast.Name)}
     rewriter = _Rewriter(parsed, used, ReadOnce(tree, parsed), error)
     rewriter.visit(tree)
