@@ -4,7 +4,7 @@ a local or a closure cell.  The code s2sad writes loops with ``for index in rang
 and ``n = len(items)``: it imported the module's ``len`` for them (a wrong value, even
 where the function never calls it) and called a parameter ``range=3`` ("'int' object is
 not callable"), and refused itertools' tuples (``product``, ``permutations``...) wherever
-``range`` or ``len`` was the module's.  Now s2sad's own reads are the true builtin (``from builtins import len
+``range`` or ``len`` was the module's, and ``map`` over two sequences where ``zip`` was.  Now s2sad's own reads are the true builtin (``from builtins import len
 as s2sad_len`` where the name is shadowed), the function's reads the function's.
 
 Expected derivatives are central finite differences (``s2sad.testing``), Hessians
@@ -24,7 +24,8 @@ X = np.array([0.3, 0.7, -0.2, 0.9])
 V = np.array([0.2, -0.5, 1.0, 0.3])
 
 MODULE = [sb.loop_over_a_list, sb.own_range, sb.own_len, sb.own_reversed, sb.own_zip,
-          sb.own_sum, sb.own_list_and_starred, sb.itertools_tuples]
+          sb.own_sum, sb.own_list_and_starred, sb.itertools_tuples,
+          sb.map_of_two]
 LOCAL = [sp.local_range, sp.closure_len]
 
 
@@ -68,6 +69,7 @@ def test_second_order_reads_the_right_objects(func):
 @pytest.mark.parametrize("func,other", [
     (sp.parameter_range, 3.0), (sp.parameter_len, 2.0), (sp.parameter_min, 0.6),
     (sp.parameter_zip, np.array([0.4, -1.1])),
+    (sp.map_with_parameter_zip, np.array([0.4, -1.1])),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_a_parameter_named_like_a_builtin(func, other):
     args = (X, other)

@@ -18,7 +18,7 @@ import builtins
 
 import gast
 
-from .. import nodes
+from .. import anno, nodes
 
 #: the builtins whose first argument, an iterable, is read whole, once
 READ_WHOLE = (builtins.list, builtins.tuple, builtins.sum, builtins.sorted, builtins.min,
@@ -34,6 +34,8 @@ def _builtin(norm, func, expected):
     head = func
     while isinstance(head, gast.Attribute):
         head = head.value
+    if getattr(func, anno.HELPER_NAME, False):   # s2sad's own (see syntax.own_builtins)
+        return any(norm.parsed.resolve_callee(func) is obj for obj in expected)
     if not isinstance(head, gast.Name) or head.id in norm.env or head.id in norm.locals:
         return False
     found = norm.parsed.resolve_callee(func)
@@ -96,12 +98,9 @@ def _comprehension(norm, call):
         target, iterable = stores[0], sequences[0]
     else:
         target = gast.Tuple(elts=stores, ctx=gast.Store())
-        iterable = gast.Call(func=gast.Name(id="zip", ctx=gast.Load(), annotation=None,
-                                            type_comment=None),
-                             args=list(sequences), keywords=[])
-        if "zip" in norm.env or "zip" in norm.locals \
-                or norm.parsed.resolve("zip", None) is not builtins.zip:
-            return None
+        # (s2sad's own zip, the builtin whatever the user's code binds to the name:
+        # see syntax.own_builtins)
+        iterable = gast.Call(func=nodes.builtin("zip"), args=list(sequences), keywords=[])
     generator = gast.comprehension(target=target, iter=iterable, ifs=[], is_async=0)
     made = gast.ListComp(elt=element, generators=[generator])
     for new in (made, generator, target, *stores) + ((iterable,) if len(sequences) > 1

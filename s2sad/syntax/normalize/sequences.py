@@ -47,10 +47,13 @@ class LoopHeader:
 def builtin_called(node, env, parsed):
     """The object a plain call ``node`` (``zip(...)``, ``range(...)``) calls, which its
     name denotes in ``parsed``'s scope; None for anything else, and for the call of a
-    name the function binds (a key of ``env``)."""
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
-            and node.func.id not in env:
-        return parsed.resolve(node.func.id, None)
+    name the function binds (a key of ``env``); s2sad's own call of a builtin (see
+    syntax.own_builtins) calls the builtin, whatever the user's code binds to its name."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+        if getattr(node.func, anno.HELPER_NAME, False):
+            return parsed.resolve_callee(node.func)
+        if node.func.id not in env:
+            return parsed.resolve(node.func.id, None)
     return None
 
 
