@@ -22,6 +22,16 @@ _NUMPY_VALUES = frozenset({float, int, np.float64, np.ndarray})
 _KEPT = (bool, int, float, complex, str, bytes, tuple, np.generic)
 
 
+def _kept(a):
+    """Whether ``copy_of`` keeps ``a`` as it is: None, a number, a string, or a tuple of
+    those at any depth (a tuple of tuples holding an array is copied)."""
+    if a is None:
+        return True
+    if isinstance(a, tuple):
+        return all(_kept(item) for item in a)
+    return isinstance(a, _KEPT)
+
+
 @fact(allocates=True, linear=("x",))
 def overwritten(x, index):
     """A copy of ``x[index]``, saved before a write overwrites it."""
@@ -65,9 +75,9 @@ def copy_of(a, order=None):
         # new one holding the same items, as Python's is (a write into one of its arrays
         # is one into the original's: the write checks see it)
         return a.copy()
-    if isinstance(a, tuple) and not all(item is None or isinstance(item, _KEPT)
-                                        for item in a):
-        # (a tuple holding an array or a list: the array may be written into later)
+    if isinstance(a, tuple) and not _kept(a):
+        # (a tuple holding an array or a list, at any depth: the array may be written
+        # into later)
         items = [copy_of(item) for item in a]
         return tuple(items) if a.__class__ is tuple else a._make(items) \
             if hasattr(a, "_make") else a
