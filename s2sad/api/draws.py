@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
 from ..syntax import anno
+from ..syntax.source import is_user_function
 
 #: the generators whose state s2sad saves and puts back
 GENERATORS = (np.random.Generator, np.random.RandomState, random.Random)
@@ -142,10 +143,8 @@ def _functions(func):
             todo += [c.cell_contents for c in fn.__closure__ or () if _filled(c)]
             todo += [inner[0]] if isinstance(inner, tuple) else []
             continue
-        module = getattr(fn, "__module__", None) or ""
-        if module.split(".")[0] in ("s2sad", "numpy", "scipy") and \
-                not fn.__code__.co_filename.startswith("<s2sad"):
-            continue
+        if not is_user_function(fn) and not fn.__code__.co_filename.startswith("<s2sad"):
+            continue   # (a library's: numpy's, logging's...)
         out.append(fn)
         todo += [v for v in _free_values(fn) if callable(v) and not inspect.isclass(v)]
     return out
