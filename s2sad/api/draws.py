@@ -43,6 +43,18 @@ _ENTROPY = (np.random.default_rng, np.random.RandomState, random.Random, np.rand
 _LEAVES = (int, float, complex, str, bytes, bool, np.ndarray, np.generic, type(None))
 
 
+class _Global:
+    """A module's global generator (numpy's legacy one, ``random``'s) seen through its
+    module's ``get_state``/``getstate`` and ``set_state``/``setstate``."""
+
+    def __init__(self, get, put):
+        self.getstate, self.setstate = get, put
+
+
+_NUMPY = _Global(np.random.get_state, np.random.set_state)
+_PYTHON = _Global(random.getstate, random.setstate)
+
+
 def _get(gen):
     if isinstance(gen, np.random.Generator):
         return gen.bit_generator.state
@@ -62,34 +74,37 @@ class SavedStates:
     """The states of random generators at one moment; ``restore()`` puts them back."""
 
     def __init__(self, generators):
-        self.saved = [(np.random, np.random.get_state()), (random, random.getstate())]
-        self.saved += [(g, _get(g)) for g in generators]
+        self.saved = [(g, _get(g)) for g in generators]
 
     def restore(self):
         for owner, state in self.saved:
-            if owner is np.random:
-                np.random.set_state(state)
-            elif owner is random:
-                random.setstate(state)
-            else:
-                _set(owner, state)
+            _set(owner, state)
 
 
-def saved_states(func, args):
-    """The states of numpy's and ``random``'s global generators and of every
-    generator ``func`` reaches (module docstring), taken now."""
+def saved_states(func, args, functions=None):
+    """The states of the generators ``func`` reaches (module docstring), taken now:
+    numpy's and ``random``'s global ones where it (or a function of the user's it
+    calls) reads the module ``random``, ``np.random`` or a draw function imported by
+    name."""
     found = {}
     for value in args:
         _collect(value, found, 2)
-    for fn in _functions(func):
+    for fn in _functions(func) if functions is None else functions:
+        names = _names(fn.__code__)
         for value in _free_values(fn):
+            if value is random or value is np.random \
+                    or value is np and "random" in names:
+                found.setdefault(id(value), _PYTHON if value is random else _NUMPY)
             _collect(value, found, 1)
     return SavedStates(list(found.values()))
 
 
 def _collect(value, found, depth):
-    """Add the generators in ``value`` (itself, or items of a list, tuple or dict down
-    to ``depth`` levels) to ``found`` (by id)."""
+    """Add the generators in ``value`` (itself, the object of its bound method, or
+    items of a list, tuple or dict down to ``depth`` levels) to ``found`` (by id)."""
+    owner = getattr(value, "__self__", None)
+    if isinstance(owner, GENERATORS):   # (from random import gauss: random's own)
+        value = owner
     if isinstance(value, GENERATORS):
         found.setdefault(id(value), value)
     elif depth and isinstance(value, (list, tuple)):
@@ -125,6 +140,11 @@ def _free_values(fn):
     return values
 
 
+def functions_of(func):
+    """The functions whose draws a run of ``func`` makes (see ``_functions``)."""
+    return _functions(func)
+
+
 def _functions(func):
     """``func`` and the functions of the user's it reaches by name, closure or
     default (a derivative given to a transform: the function it differentiates)."""
@@ -134,7 +154,7 @@ def _functions(func):
         if isinstance(fn, functools.partial):
             todo.append(fn.func)
             continue
-        fn = inspect.unwrap(fn) if callable(fn) else fn
+        fn = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
         if not isinstance(fn, types.FunctionType) or id(fn) in seen:
             continue
         seen.add(id(fn))
@@ -158,18 +178,19 @@ def _filled(cell):
     return True
 
 
-def unrestorable_draw(func):
+def unrestorable_draw(func, functions=None):
     """``(what, location)`` of the first call ``func`` (or a function of the user's it
     calls) makes whose result depends on a state s2sad cannot put back (module
     docstring), or None."""
-    for fn in _functions(func):
+    for fn in _functions(func) if functions is None else functions:
         found = _scan(fn)
         if found is not None:
             return found
     return None
 
 
-#: {code object: (source lines, first line, parsed tree) or None}: read once
+#: {code object: (source lines, first line, local names, the calls to look at) or
+#: None}: read once per function
 _PARSED = {}
 
 
@@ -180,9 +201,19 @@ def _parsed(fn):
             _PARSED.clear()
         try:
             lines, first = inspect.getsourcelines(fn)
-            _PARSED[code] = lines, first, ast.parse(textwrap.dedent("".join(lines)))
+            tree = ast.parse(textwrap.dedent("".join(lines)))
         except (OSError, TypeError, SyntaxError):
             _PARSED[code] = None
+            return None
+        node = tree.body[0] if tree.body else None
+        walked = list(ast.walk(node)) if node is not None else []
+        local = {a.arg for a in walked if isinstance(a, ast.arg)} | {
+            n.id for n in walked if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        # (the calls that may read a state: a method, next(...), a call without a seed)
+        calls = [n for n in walked if isinstance(n, ast.Call) and (
+            isinstance(n.func, ast.Attribute) or isinstance(n.func, ast.Name) and (
+                n.func.id == "next" or len(n.args) < 2 and not n.keywords))]
+        _PARSED[code] = lines, first, local, calls
     return _PARSED[code]
 
 
@@ -190,13 +221,7 @@ def _scan(fn):
     parsed = _parsed(fn)
     if parsed is None:
         return None
-    lines, first, tree = parsed
-    node = tree.body[0] if tree.body else None
-    if not isinstance(node, (ast.FunctionDef, ast.Lambda, ast.Assign, ast.Expr)):
-        return None
-    local = {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)} | {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-        and not isinstance(n.ctx, ast.Load)}
+    lines, first, local, calls = parsed
     indent = len(lines[0]) - len(lines[0].lstrip())
 
     def lookup(name):
@@ -210,7 +235,7 @@ def _scan(fn):
             return fn.__globals__[name]
         return getattr(builtins, name, _MISSING)
 
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+    for call in calls:
         what = _unrestorable(call, lookup)
         if what is not None:
             line = first + call.lineno - 1
@@ -237,7 +262,7 @@ def _path_value(node, lookup):
 def _unrestorable(call, lookup):
     """Words for ``call`` when its result depends on a state s2sad cannot put back."""
     callee = _path_value(call.func, lookup)
-    spelled = ast.unparse(call.func)
+    spelled = _Spelled(call.func)
     if callee is builtins.next and call.args:
         source = _path_value(call.args[0], lookup)
         if source is not _MISSING and not isinstance(source, GENERATORS):
@@ -258,6 +283,16 @@ def _unrestorable(call, lookup):
     if inspect.ismethod(method) and _writes_self(method):
         return f"{spelled}(), a method that changes its object"
     return None
+
+
+class _Spelled:
+    """The source of a node, made when put into words."""
+
+    def __init__(self, node):
+        self.node = node
+
+    def __format__(self, spec):
+        return format(ast.unparse(self.node), spec)
 
 
 def _writes_self(method):
@@ -281,12 +316,12 @@ def _writes_self(method):
     return False
 
 
-def refuse_unrestorable(func, transform, runs):
+def refuse_unrestorable(func, transform, runs, functions=None):
     """Raise a located ``UnsupportedSyntaxError`` when ``func`` draws from a state
     s2sad cannot put back and the ``transform`` runs its code ``runs`` times."""
     if runs < 2:
         return
-    found = unrestorable_draw(func)
+    found = unrestorable_draw(func, functions)
     if found is None:
         return
     what, location = found

@@ -16,7 +16,7 @@ from .bound import Bound
 from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
                          gradient_of_gradient_output)
 from .directions import block, directions, runs_effects, size
-from .draws import refuse_unrestorable, saved_states
+from .draws import functions_of, refuse_unrestorable, saved_states
 from .entries import second_order_entry
 from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
@@ -172,8 +172,9 @@ def hessian(func=None, wrt=0, backend="numpy"):
             (value, _), _ = _second_order_call(bound, func, *values, *zeros)
             check_scalar(value, func, "the Hessian", rerun=lambda: bound(*values, *zeros))
         runs = sum(size(x) for x in xs)
-        refuse_unrestorable(func, "hessian", runs)
-        states = saved_states(func, values) if runs > 1 else None   # (see api.draws)
+        drawing = functions_of(func) if runs > 1 else ()   # (see api.draws)
+        refuse_unrestorable(func, "hessian", runs, drawing)
+        states = saved_states(func, values, drawing) if runs > 1 else None
         for column, (j, l, tangents) in enumerate(directions(xs)):
             if column:   # (each run draws what the first drew)
                 states.restore()

@@ -125,3 +125,13 @@ def test_numba_backend_runs_numpy_code_for_draws():
         warnings.simplefilter("ignore")
         g = s2sad.grad(m.scalar_draws_in_a_loop, backend="numba")(X)
     np.testing.assert_allclose(g, 2 * X * e, rtol=1e-12)
+
+
+def test_draw_functions_imported_by_name():
+    np.random.seed(4)
+    random.seed(4)
+    e, z = np.random.normal(size=3), random.gauss(1.0, 0.1)
+    np.random.seed(4)
+    random.seed(4)
+    np.testing.assert_allclose(s2sad.hessian(m.imported_by_name)(X), np.diag(2 * e * z),
+                               rtol=1e-12)
