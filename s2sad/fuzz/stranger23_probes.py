@@ -14,4 +14,9 @@ STRANGER23_PROBES = {
     "discarded_pure_call": ("def f(x):\n    np.exp(x)\n    len(x)\n    x.sum()\n"
                             "    np.linalg.norm(x)\n    return np.sum(np.sin(x) * x)\n",
                             (np.array([0.5, 0.1, -0.3]),)),
+    # a Generator of the module drawn from in f (the checker puts it back before each call)
+    "draw_module_generator": ("DRAWN1 = np.random.default_rng(41)\n\n\ndef f(x):\n"
+                              "    dm = DRAWN1.standard_normal(3)\n"
+                              "    return np.sum(x ** 2 * dm) + np.sum(np.sin(x) * dm)\n",
+                              (np.array([0.5, 0.1, -0.3]),)),
 }

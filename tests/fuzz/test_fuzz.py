@@ -844,6 +844,9 @@ CONSTRUCT_SIGNS.update({
     "draw_local_generator": [r"rg\d+ = np\.random\.default_rng\(\d+\)",
                              r"rg\d+ = np\.random\.RandomState\(\d+\)",
                              r"rg\d+ = random\.Random\(\d+\)", r"re\d+ = rg\d+\.\w+\("],
+    "draw_module_generator": [r"\nDRAWN\d+ = np\.random\.default_rng\(\d+\)\n",
+                              r"dm\d+ = DRAWN\d+\.standard_normal\(3\)",
+                              r"dm\d+ = DRAWN\d+\.uniform\(-1\.0, 1\.0, size=3\)"],
     "discarded_pure_call": [r"\n\s+np\.exp\(\w+\)\n", r"\n\s+len\(\w+\)\n",
                             r"\n\s+\w+\.sum\(\)\n", r"\n\s+math\.log\(abs\("],
     # an item of a container that is a dict or list, copied whole (class_forms.py)

@@ -1,6 +1,7 @@
 """The generator's forms a README-only user found refused (``stranger23_forms.py``): a
 generator made with a fixed seed in the function and drawn from by a method (a numpy
-Generator's, a RandomState's, a random.Random's); call statements whose callee writes
+Generator's, a RandomState's, a random.Random's); a Generator of the module drawn from
+in f (the checker puts it back before each call); call statements whose callee writes
 into nothing."""
 
 import re
@@ -32,7 +33,9 @@ def test_every_form_is_written():
     for shape in (r"rg\d+ = np\.random\.default_rng\(", r"rg\d+ = np\.random\.RandomState\(",
                   r"rg\d+ = random\.Random\(", r"re\d+ = rg\d+\.standard_normal\(3\)",
                   r"re\d+ = rg\d+\.gauss\(", r"^    np\.exp\(\w+\)$", r"^    len\(\w+\)$",
-                  r"^    \w+\.sum\(\)$", r"^    math\.log\(abs\(", r"^    np\.linalg\.norm\("):
+                  r"^    \w+\.sum\(\)$", r"^    math\.log\(abs\(", r"^    np\.linalg\.norm\(",
+                  r"^DRAWN\d+ = np\.random\.default_rng\(\d+\)$",
+                  r"dm\d+ = DRAWN\d+\.standard_normal\(3\)", r"dm\d+ = DRAWN\d+\.uniform\("):
         assert any(re.search(shape, s, re.M) for s in sources), shape
 
 
@@ -67,3 +70,12 @@ def test_each_probe_is_differentiated_in_every_mode(tmp_path):
     for feature in sorted(FEATURES):
         outcome = probe_outcome(tmp_path, feature)
         assert outcome.status == "pass", (feature, outcome.reason, outcome.message)
+
+
+def test_the_module_draws_check_finds_columns_drawn_anew(tmp_path, monkeypatch):
+    """Were the draws not put back between a Hessian's columns (the bug stranger23
+    found), the second-order check of the probe would fail."""
+    from s2sad.api import draws
+    monkeypatch.setattr(draws.SavedStates, "restore", lambda self: None)
+    outcome = probe_outcome(tmp_path, "draw_module_generator", modes=("second",))
+    assert outcome.status == "fail" and "Hessian" in outcome.message, outcome
