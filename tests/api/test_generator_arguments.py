@@ -66,3 +66,14 @@ def test_an_entropy_seeded_generator_is_refused_where_the_code_runs_twice():
     with pytest.raises(UnsupportedSyntaxError, match="system's entropy"):
         s2sad.hessian(m.fresh_entropy)(X)
     assert s2sad.grad(m.fresh_entropy)(X).shape == (3,)   # (one run: one call's draws)
+
+
+def test_numba_backend_runs_numpy_code_for_a_generator_argument():
+    pytest.importorskip("numba", reason="numba is optional")
+    import warnings
+    e = np.random.default_rng(3).standard_normal(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = s2sad.grad(m.generator_argument, backend="numba")(X, np.random.default_rng(3))
+    np.testing.assert_allclose(g, 2 * X * e, rtol=1e-12)
+    assert any(issubclass(w.category, s2sad.NumbaFallbackWarning) for w in caught)
