@@ -5,10 +5,11 @@ column.  A function that draws (``np.random.normal``, ``RNG.standard_normal`` of
 numpy ``Generator``, ``random.gauss``) would draw anew in each run, each column
 belonging to another call of the function: the derivative of no call at all.
 
-:func:`saved_states` takes the states s2sad can put back (numpy's global random
-state, ``random``'s, and every ``Generator``, ``RandomState`` and ``random.Random``
-the function reaches through its arguments, globals, closure cells and defaults, or
-those of a function of the user's it calls) before the first run; ``restore()``
+:func:`saved_states` takes the states s2sad can put back (every ``Generator``,
+``RandomState`` and ``random.Random`` the function reaches through its arguments,
+globals, closure cells and defaults, or those of a function of the user's it calls,
+and numpy's and ``random``'s global generators where it reads ``np.random``,
+``random`` or a draw function imported by name) before the first run; ``restore()``
 puts them back before each later run, so every run draws what the first drew, and
 after the call they are as one call of the function leaves them.
 
