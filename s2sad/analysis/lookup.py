@@ -19,6 +19,7 @@ from ..rules.helper_owners import owners, runtime_helper_of
 from ..syntax import anno
 from ..syntax.printer import symbol
 from ..syntax.normalize.dicts import ARGUMENT_MERGE
+from ..syntax.normalize.draw_methods import active_draw_error
 
 
 def _complex_results(message, label):
@@ -56,6 +57,9 @@ def rule_for(value, parsed, need):
         return rule
     site = getattr(value, anno.CALL_SITE, value)
     location = parsed.location(site)
+    if isinstance(value, gast.Call) and target is registry.DICT_HELPERS.get("random_draw"):
+        message, hint = active_draw_error(site)
+        raise NoDerivativeRuleError(message, location, hint=hint)
     if isinstance(value, gast.Call):
         label = public_label(target, site.func if isinstance(site, gast.Call) else None,
                              parsed)

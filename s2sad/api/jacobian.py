@@ -19,6 +19,7 @@ from ..syntax.callers import POSITIONS
 from .arguments import arguments, check_positions, parameters, signature
 from .composable import differentiable
 from .directions import block, directions, one_hot, runs_effects, size, zero
+from .draws import refuse_unrestorable, saved_states
 from .foreign import refuse_foreign_arguments
 from .forward import forward_bound
 from .matching import match_derivative
@@ -114,13 +115,15 @@ def jacobian(func=None, wrt=0, mode="auto", explain=False, backend="numpy"):
         xs = [values[p] for p in positions]
         inputs = sum(size(x) for x in xs)
         swept = refused = plan = None
+        states = saved_states(func, values) if mode != "reverse" and inputs else None
         if mode == "auto":
             swept, refused, plan = _auto(lambda: transform("reverse"), values, func, inputs)
         if swept is not None and plan.mode == "forward":   # (the mode that has the rules)
             plan = _forward_or_reverse(transform, plan)
         kind = "forward" if refused is not None else plan.mode if plan is not None else mode
         if kind == "forward":
-            blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None)
+            blocks, out = _forward_jacobian(transform, values, xs, ran=swept is not None,
+                                            states=states)
         else:
             blocks, out = _reverse_jacobian(transform("reverse"), values, xs, func, swept)
         jac.last_plan = plan = _final_plan(plan, refused, inputs, size(out), mode)
@@ -145,15 +148,18 @@ def check_output(out, func, rerun=None):
 
 
 
-def _forward_jacobian(transform, values, xs, ran=False):
+def _forward_jacobian(transform, values, xs, ran=False, states=None):
     """One jvp sweep per input element: ``(blocks, out)``, ``blocks[o][j]`` the
     Jacobian of leaf ``o`` of the output with respect to ``xs[j]``, with that
     argument's structure: for a container argument, a container of the same
     structure whose leaf ``l`` is the block ``o.shape + l.shape``.  ``transform(kind)``
     gives the jvp's bound; the sweeps after the first (all of them where auto's reverse
     sweep ``ran``) run its "forward quiet" code, without the calls made for their
-    effect (print...), which Python's function runs once."""
+    effect (print...), which Python's function runs once; ``states`` (``draws``) are
+    put back before every sweep but the first run of the code."""
     bound = transform("forward")
+    # (one run per input element, each drawing what the first run drew: api.draws)
+    refuse_unrestorable(bound.func, "jacobian (forward mode)", size(xs) + ran)
     noisy = runs_effects(bound)
     if ran and noisy:
         bound = transform("forward quiet")
@@ -163,6 +169,8 @@ def _forward_jacobian(transform, values, xs, ran=False):
     for j, l, tangents in directions(xs):
         if columns is not None and noisy:
             bound = transform("forward quiet")
+        if (columns is not None or ran) and states is not None:
+            states.restore()
         with watching() as undetermined:
             out, t = bound(*values, *tangents)
         refuse_undetermined(undetermined, t)

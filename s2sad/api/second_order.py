@@ -15,7 +15,8 @@ from .arguments import arguments, arguments_then, parameters
 from .bound import Bound
 from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
                          gradient_of_gradient_output)
-from .directions import block, directions, runs_effects
+from .directions import block, directions, runs_effects, size
+from .draws import functions_of, refuse_unrestorable, saved_states
 from .entries import second_order_entry
 from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
@@ -170,7 +171,13 @@ def hessian(func=None, wrt=0, backend="numpy"):
             zeros = [trees.zeros_like(x) for x in xs]
             (value, _), _ = _second_order_call(bound, func, *values, *zeros)
             check_scalar(value, func, "the Hessian", rerun=lambda: bound(*values, *zeros))
+        runs = sum(size(x) for x in xs)
+        drawing = functions_of(func) if runs > 1 else ()   # (see api.draws)
+        refuse_unrestorable(func, "hessian", runs, drawing)
+        states = saved_states(func, values, drawing) if runs > 1 else None
         for column, (j, l, tangents) in enumerate(directions(xs)):
+            if column:   # (each run draws what the first drew)
+                states.restore()
             (value, _), products = _second_order_call(later(column), func, *values,
                                                       *tangents)
             check_scalar(value, func, "the Hessian",

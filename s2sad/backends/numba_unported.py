@@ -42,7 +42,8 @@ def refuse_uncompiled(tree, user_names, reads, namespace):
     ``tree``: a ``math`` function it has no implementation of, a value of the user's
     (``user_names`` bound in ``namespace``, the dotted ``reads``, the constants the
     module writes, which numba freezes) it cannot take."""
-    found = math_refusal(tree) or print_refusal(tree) or shadowed_loop_refusal(tree)
+    found = math_refusal(tree) or print_refusal(tree) or shadowed_loop_refusal(tree) \
+        or draw_refusal(tree)
     if found is not None:
         raise found
     namespace = namespace or {}
@@ -172,6 +173,37 @@ def print_refusal(tree):
             name = node.value.func.attr
             return _at(Refusal(f"a call that logs or warns, .{name}(...): numba compiles "
                                f"no call of Python's logging or warnings", node, NUMPY), name)
+    return None
+
+
+def draw_refusal(tree):
+    """The :class:`Refusal` of the first call of ``tree`` to ``np.random``'s or
+    ``random``'s functions: numba compiles them with generators of its own, which
+    ``np.random.seed`` and ``random.seed`` do not seed and s2sad cannot put back between
+    the columns of a Hessian (``api.draws``), so the draws would not be Python's."""
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {(a.asname or a.name, a.name) for a in node.names
+                        if a.name in ("numpy", "random", "numpy.random")}
+        elif isinstance(node, ast.ImportFrom) and node.module == "numpy":
+            modules |= {(a.asname or a.name, "numpy.random") for a in node.names
+                        if a.name == "random"}
+    if not modules:
+        return None
+    roots = dict(modules)
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for call in calls:
+        chain = _dotted(call.func) if isinstance(call.func, ast.Attribute) else None
+        module = roots.get(chain[0]) if chain else None
+        if module is None or module == "numpy" and (len(chain) < 3 or chain[1] != "random"):
+            continue
+        spelled = ".".join(chain)
+        return _at(Refusal(f"a random draw, {spelled}(...): numba draws from a generator of "
+                           f"its own, which np.random.seed and random.seed do not seed, so "
+                           f"its draws would not be the ones your function makes", call,
+                           NUMPY), chain[-1])
     return None
 
 

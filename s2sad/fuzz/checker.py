@@ -28,6 +28,7 @@ from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS, MUST_REFUSE
 from s2sad.fuzz.refusals import _opened_refusal, _refusal, _refused_line
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
+import s2sad.fuzz.draw_resets as draw_resets
 import s2sad.fuzz.effects as effects
 import s2sad.fuzz.history as history
 import s2sad.fuzz.outside as outside
@@ -174,6 +175,8 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
     args = outside.given_args(prog, f)   # (a global passed as an argument: its own object)
     wrt = tuple(prog.wrt)
     rng = np.random.default_rng(prog.seed)
+    if draw_resets.draws_from_module(prog) and mode not in draw_resets.MODES:
+        return "draws-na", f"{mode}: its references call f without putting the draws back"
     try:
         if mode == "second":
             return _check_second(s2sad, prog, f, wrt, rng)
@@ -306,6 +309,10 @@ def _check_program(prog, modes, supported, loader, only=None):
         return Outcome("skip", "invalid", message=f"{type(exc).__name__}: {exc}")
     if any(p.pole for p in prog.params):   # (no finite differences at a pole)
         return _check_pole(s2sad, prog, f, applicable, na)
+    api, given, reset = s2sad, f, draw_resets.NOTHING
+    if draw_resets.draws_from_module(prog):   # (each call from the same draws)
+        reset = draw_resets.resetter(module)
+        api, f = draw_resets.Resetting(s2sad, reset), draw_resets.resetting(f, reset)
     with np.errstate(all="ignore"):
         try:
             with time_limit(PRIMAL_TIMEOUT):
@@ -348,10 +355,11 @@ def _check_program(prog, modes, supported, loader, only=None):
         # through the argument shows in the global), their state restored after
         try:
             with time_limit(PRIMAL_TIMEOUT), np.errstate(all="ignore"):
-                value = outside.on_same_objects(prog, f)
+                reset()
+                value = outside.on_same_objects(prog, given)
         except Exception as exc:   # noqa: BLE001
             return Outcome("skip", "invalid", message=f"on the globals: {exc}")
-    return _check_modes(s2sad, prog, f, applicable, na, value, ref)
+    return _check_modes(api, prog, given, applicable, na, value, ref)
 
 
 def _check_pole(s2sad, prog, f, applicable, na):
@@ -405,7 +413,7 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 continue
             if kind == "dask-eager":   # checked, but the function computes on Dask
                 continue
-            if kind in ("order-limit", "dask-na"):
+            if kind in ("order-limit", "dask-na", "draws-na"):
                 # an honest refusal of a derivative order an op's rules do not compute
                 # (the third of np.linalg.norm(x, 2), under hvp over a jvp): the mode does
                 # not apply to the program, it is neither passed nor failed
@@ -424,8 +432,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
-    if "entry_partial" in prog.features:
-        try:
+    if "entry_partial" in prog.features and not draw_resets.draws_from_module(prog):
+        try:   # (its reference calls f anew: not for draws, see draw_resets)
             with time_limit(S2SAD_TIMEOUT * 2), np.errstate(all="ignore"):
                 problem = _check_partial_anew(s2sad, prog, f, applicable)
         except Timeout:

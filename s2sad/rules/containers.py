@@ -6,6 +6,7 @@ values like any other; the adjoint of a list is a list of adjoints.
 
 import builtins
 
+from ..runtime import random_draw
 from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        dict_delete, dict_get_bar, dict_item_bar, dict_keys, dict_set,
                        dict_set_bar,
@@ -28,6 +29,7 @@ DICT_HELPERS.update(dict_set=dict_set, dict_delete=dict_delete, dict_get=dict_ge
                     dict_size_kept=dict_size_kept, loop_items=loop_items,
                     first_extreme=first_extreme,
                     dict_entries=dict_entries)
+DICT_HELPERS.update(random_draw=random_draw)   # (rng.normal(...) of a local rng: a draw)
 
 
 @adjoint(list_append)

@@ -122,7 +122,8 @@ HELPER_NAMES = {"np", "unbroadcast", "zeros_like", "add_at", "add_at_key", "ensu
                 "dict_set", "dict_delete", "dict_get", "dict_keys", "dict_size_kept",
                 "loop_items", "loop_items_bar", "loop_items_dot", "sorted_bar", "sorted_dot",
                 "dict_entries", "dict_entries_bar", "dict_entries_dot", "item_of",
-                "flatten_of", "copy_of", "kept_argument", "first_extreme"} | own_builtins.NAMES
+                "flatten_of", "copy_of", "kept_argument", "first_extreme",
+                "random_draw"} | own_builtins.NAMES
 #: the function that ``xs.append(v)`` becomes (set by the container rules)
 LIST_APPEND = []
 #: helper name -> the function a list method becomes (list_delete for xs.pop(i)...)

@@ -30,6 +30,7 @@ from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  
                             read_at, sinc_derivative, stack_parts, sum_bar_bar, written_bar)
 from .creation import arange_bar, arange_dot, float_only, linspace_bar, linspace_of  # noqa: F401
 from .duck import mean_count, size_of  # noqa: F401
+from .draws import random_draw  # noqa: F401
 from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entries_dot,
                     dict_delete, dict_get, dict_get_bar, dict_item_bar, dict_keys, dict_set,
                     dict_set_bar, dict_size_kept, first_extreme, loop_items, loop_items_bar,
@@ -130,5 +131,5 @@ __all__ = [
     "check_not_inplace", "check_in_place", "check_not_shared", "check_unpacked",
     "check_real_result",
     "check_item_alone",
-    "check_item_update", "size_of", "mean_count",
+    "check_item_update", "size_of", "mean_count", "random_draw",
 ]

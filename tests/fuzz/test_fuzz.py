@@ -840,6 +840,15 @@ CONSTRUCT_SIGNS.update({
     "sorted_order": [r"key=abs, reverse=True", r"key=abs, reverse=False",
                      r"so\d+ = sorted\(\[\w+\[0\] - 10\.0"],
     "loop_else": [r"\n(\s+)for lv\d+ in \w+:\n.*\n\1else:\n", r"\n\s+\w+\[\d\]\n"],
+    # forms a README-only user found refused (stranger23_forms.py)
+    "draw_local_generator": [r"rg\d+ = np\.random\.default_rng\(\d+\)",
+                             r"rg\d+ = np\.random\.RandomState\(\d+\)",
+                             r"rg\d+ = random\.Random\(\d+\)", r"re\d+ = rg\d+\.\w+\("],
+    "draw_module_generator": [r"\nDRAWN\d+ = np\.random\.default_rng\(\d+\)\n",
+                              r"dm\d+ = DRAWN\d+\.standard_normal\(3\)",
+                              r"dm\d+ = DRAWN\d+\.uniform\(-1\.0, 1\.0, size=3\)"],
+    "discarded_pure_call": [r"\n\s+np\.exp\(\w+\)\n", r"\n\s+len\(\w+\)\n",
+                            r"\n\s+\w+\.sum\(\)\n", r"\n\s+math\.log\(abs\("],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

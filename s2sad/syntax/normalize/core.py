@@ -477,6 +477,9 @@ class _Normalizer:
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and self.effects.call(stmt):
             return   # print(...), log.debug(...), a helper that only prints: run as is
+        elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and self.effects.runs_unused(stmt.value):
+            self.flat.operation(stmt.value)   # np.linalg.cholesky(A) as a check: run
         elif isinstance(stmt, gast.Raise):
             self.effects.raise_statement(stmt)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, _RUN_UNUSED):

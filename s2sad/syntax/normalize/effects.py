@@ -313,6 +313,22 @@ class Effects:
         norm.emit(out)
         return True
 
+    def runs_unused(self, call):
+        """Whether the call statement's ``call`` is run as ``t = call`` with ``t``
+        unused (for what it raises): its callee writes into nothing (a function of the
+        op table, numpy's or math's, a pure builtin, a pure method of a local value),
+        or is ``np.random.seed`` or ``random.seed``, whose effect is the global state
+        the draws after it read (``api.draws`` puts that state back between runs)."""
+        if any(isinstance(a, gast.Starred) for a in call.args) \
+                or any(k.arg is None for k in call.keywords):
+            return False
+        obj = resolve(call.func, self.lookup)
+        module = getattr(obj, "__module__", None) or ""
+        if getattr(obj, "__name__", None) == "seed" and (
+                module == "random" or module.split(".")[:2] == ["numpy", "random"]):
+            return True
+        return not is_user_function(obj) and _pure_call(call, self.lookup, set())
+
     def unused_result(self, stmt):
         """``t = call(...)`` (``stmt``), nothing reading ``t`` after it, handled as the
         call as a statement is; whether it emitted ``stmt``.  A callee run for its

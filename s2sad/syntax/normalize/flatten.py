@@ -29,6 +29,7 @@ from .choices import (builtin_choice, builtin_power, chained_comparison, choose,
 from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
+from .draw_methods import draw_call
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
 from .iterables import makes_iterator, refuse_endless
@@ -351,6 +352,9 @@ class Flattener:
             entry, node = registry.method_variant(func.attr, node, entry)   # (copy=False)
             if entry is None:
                 self.refuse_frozen_method(func, node)
+                drawn = draw_call(self, node, func)   # (rng.normal(...): a draw)
+                if drawn is not None:
+                    return drawn
                 raise _unknown_method_error(norm, func, node)
             target, dotted = entry
             owner = self.atom(func.value)

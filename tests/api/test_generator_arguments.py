@@ -1,0 +1,79 @@
+"""A numpy Generator, RandomState or random.Random passed as an argument or made in the
+function (``rng = np.random.default_rng(seed)``) draws as Python draws (stranger23:
+``rng.standard_normal(...)`` was refused as an unknown array method).  References:
+gradients written by hand and central finite differences in float64."""
+
+import random
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.errors import NoDerivativeRuleError, S2sadError, UnsupportedSyntaxError
+
+import random_draws as m
+
+X = np.array([0.5, 1.0, 2.0])
+
+
+def central(f, x, h=1e-6):
+    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(x.size)])
+
+
+@pytest.mark.parametrize("make", [np.random.default_rng, np.random.RandomState])
+def test_a_generator_argument_draws_once_in_every_transform(make):
+    e = make(3).standard_normal(3)
+    np.testing.assert_allclose(s2sad.grad(m.generator_argument)(X, make(3)), 2 * X * e,
+                               rtol=1e-12)
+    rng = make(3)
+    np.testing.assert_allclose(s2sad.hessian(m.generator_argument)(X, rng), np.diag(2 * e),
+                               rtol=1e-12)
+    np.testing.assert_allclose(rng.standard_normal(2), make(3).standard_normal(5)[3:],
+                               rtol=0)   # (the argument left as one call leaves it)
+    _, jv = s2sad.jvp(m.generator_argument)(X, make(3), np.ones(3))
+    np.testing.assert_allclose(jv, np.sum(2 * X * e), rtol=1e-12)
+
+
+def test_a_python_random_argument():
+    z = random.Random(2).gauss(0.0, 1.0)
+    np.testing.assert_allclose(s2sad.grad(m.python_random_argument)(X, random.Random(2)),
+                               2 * X * z, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(m.python_random_argument)(X, random.Random(2)),
+                               2 * z * np.eye(3), rtol=1e-12)
+
+
+def test_a_generator_made_in_the_function_matches_finite_differences():
+    mu, ls = np.array([0.1, -0.2]), np.array([0.0, 0.3])
+    g_mu, g_ls = s2sad.grad(m.reparameterized, wrt=(0, 1))(mu, ls)
+    np.testing.assert_allclose(g_mu, central(lambda v: m.reparameterized(v, ls), mu), rtol=1e-7)
+    np.testing.assert_allclose(g_ls, central(lambda v: m.reparameterized(mu, v), ls), rtol=1e-7)
+    eps = np.random.default_rng(0).standard_normal(2)
+    np.testing.assert_allclose(g_mu, 2 * (mu + np.exp(ls) * eps), rtol=1e-12)
+
+
+def test_a_draw_of_a_differentiated_value_is_refused_truly():
+    with pytest.raises(NoDerivativeRuleError, match=r"\.normal\(\.\.\.\).*draw") as info:
+        s2sad.grad(m.differentiated_draw)(X, np.random.default_rng(0))
+    assert "random_draws.py:" in str(info.value) and "array methods" not in str(info.value)
+
+
+def test_an_owner_that_is_no_generator_is_refused_when_called():
+    with pytest.raises(S2sadError, match="'Doubler'"):
+        s2sad.grad(m.not_a_generator)(X, m.Doubler())
+
+
+def test_an_entropy_seeded_generator_is_refused_where_the_code_runs_twice():
+    with pytest.raises(UnsupportedSyntaxError, match="system's entropy"):
+        s2sad.hessian(m.fresh_entropy)(X)
+    assert s2sad.grad(m.fresh_entropy)(X).shape == (3,)   # (one run: one call's draws)
+
+
+def test_numba_backend_runs_numpy_code_for_a_generator_argument():
+    pytest.importorskip("numba", reason="numba is optional")
+    import warnings
+    e = np.random.default_rng(3).standard_normal(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        g = s2sad.grad(m.generator_argument, backend="numba")(X, np.random.default_rng(3))
+    np.testing.assert_allclose(g, 2 * X * e, rtol=1e-12)
+    assert any(issubclass(w.category, s2sad.NumbaFallbackWarning) for w in caught)
