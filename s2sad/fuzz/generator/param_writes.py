@@ -356,6 +356,11 @@ class ParamWrites:
         names written into), and the write is followed or refused on that name."""
         r = self.draft.r
         read_again = r.random() < 0.3
+        # (a term of the return written before, ``0.25 * np.sum(hfN * x)``, reads it
+        # again too: seed 23000350 wrote a refusable write as one never refused)
+        read_again = read_again or any(
+            re.search(rf"(?<![\w.]){var.name}(?!\w)", term)
+            for term in self.draft.return_terms)
         sub, shape = r.choice(_VIEWS[var.shape])
         # (a vjp refuses a write through a name for an array also written directly: its
         # pullback cannot restore both; a scalar output's gradient takes it)
