@@ -37,6 +37,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from . import anno, nodes
 from .local_derivatives import inline_local_derivatives
+from .local_imports import lift_local_imports
 from .source import recorders, read_function
 
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
@@ -150,6 +151,7 @@ def parse_rewritten(func):
     parsed = read_function(func)
     rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
     inline_local_derivatives(parsed)   # gr = s2sad.grad(f); gr(x): s2sad.grad(f)(x)
+    lift_local_imports(parsed)   # import numpy as np in the body: a free name
     prepare = func.__dict__.get(anno.PREPARE)
     if prepare is not None:   # generated code differentiated again (see anno.PREPARE)
         prepare(parsed)

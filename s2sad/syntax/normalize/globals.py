@@ -57,7 +57,9 @@ class GlobalNames:
                      f"{name!r}")
         obj = norm.parsed.resolve(name, None, compose=False)   # (the value the code reads)
         source = free_source(norm.parsed.func, name)
-        if source is None:   # s2sad's own name, in a derivative's composable form
+        if source is None or name in norm.parsed.local_imports:
+            # s2sad's own name, in a derivative's composable form, or one an import in
+            # the function binds (no name of its module: bound to what it imported)
             norm.helpers[name] = obj
             return
         if norm.parsed is not self.root and norm.parsed.globals is not self.root.globals:
