@@ -60,6 +60,11 @@ class GlobalNames:
         if source is None or name in norm.parsed.local_imports:
             # s2sad's own name, in a derivative's composable form, or one an import in
             # the function binds (no name of its module: bound to what it imported)
+            if norm.helpers.get(name, obj) is not obj:
+                raise norm.error(
+                    f"{name!r} here is another object than the {name!r} of a helper whose "
+                    f"body went in place of its call before: second derivatives cannot "
+                    f"tell them apart", node, hint=f"rename {name!r} in one of them")
             norm.helpers[name] = obj
             return
         if norm.parsed is not self.root and norm.parsed.globals is not self.root.globals:
