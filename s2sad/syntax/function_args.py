@@ -97,7 +97,7 @@ def specialized(helper, fixed):
     found = _MADE.get(key)
     defaults = (helper.__defaults__, helper.__kwdefaults__)
     if found is not None and found[0] is helper and found[1][0] is defaults[0] \
-            and found[1][1] is defaults[1] and all(a is b for a, b in zip(found[2], items)):
+            and found[1][1] is defaults[1] and all(a[1] is b[1] for a, b in zip(found[2], items)):
         return found[3]
     sig = inspect.signature(helper)
     kept = [p for p in sig.parameters.values() if p.name not in fixed]
