@@ -43,7 +43,8 @@ def test_the_strangers_integrator_by_hand():
     assert s2sad.grad(fa.loss)(K, Y0) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize("func", [fa.loss, fa.loss_many, fa.loss_rules, fa.loss_called_twice],
+@pytest.mark.parametrize("func", [fa.loss, fa.loss_many, fa.loss_rules, fa.loss_called_twice,
+                                  fa.loss_twice_down],
                          ids=lambda f: f.__name__)
 def test_helpers_given_functions_match_finite_differences(func):
     check_grads(func, (K, Y0), wrt=(0, 1), modes=("reverse", "forward"))
