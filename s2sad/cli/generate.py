@@ -149,6 +149,11 @@ def _refuse_function_parameters(func):
     if not passed:
         return
     parsed = parse_function(func)
+    read = {n.id for stmt in parsed.node.body for n in gast.walk(stmt)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    passed = {name: obj for name, obj in passed.items() if name in read}
+    if not passed:   # (a parameter the body never reads: the code holds nothing of it)
+        return
     name = sorted(passed)[0]
     node = next(a for a in parsed.node.args.args + parsed.node.args.kwonlyargs
                 if a.id == name)

@@ -38,6 +38,7 @@ from .source import is_user_function, read_function, record_path
 #: attribute of a function :func:`specialized` made: (the helper, ((parameter, object), ...))
 SPECIALIZES = "_s2sad_specializes"
 _MADE = {}   # (id(helper), ids of the objects) -> (helper, defaults, objects, specialized)
+_USES = {}   # a helper's code object -> (the names its body calls, the names it binds)
 
 
 def passable(obj):
@@ -71,7 +72,7 @@ def specialize_calls(parsed):
             if obj is not None and passable(obj):
                 fixed[param], given[param] = obj, arg
             elif arg is not None and _called_in(helper, param):
-                raise _unresolved_error(parsed, call, arg, helper, param)
+                raise _unresolved_error(parsed, arg, helper, param)
         if not fixed or any(_stored_in(helper, p) for p in fixed):
             continue
         _record_reads(parsed, call.func, helper, given, fixed)
@@ -118,6 +119,8 @@ def specialized(helper, fixed):
     made.__kwdefaults__ = {p.name: p.default for p in kept
                            if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
     made.__dict__[SPECIALIZES] = (helper, items)
+    if len(_MADE) >= 256:   # (functions given anew at each call: made again, not kept)
+        _MADE.clear()
     _MADE[key] = (helper, defaults, items, made)
     return made
 
@@ -227,19 +230,32 @@ def _bound_arguments(call, helper):
 
 def _called_in(helper, param):
     """Whether ``helper``'s body calls its parameter ``param`` (``param(...)``)."""
-    try:
-        fn = read_function(helper).node
-    except Exception:   # (its own refusal is raised where it is read)
-        return False
-    return any(n.__class__ is gast.Call and n.func.__class__ is gast.Name
-               and n.func.id == param for n in nodes.walk(fn))
+    return param in _parameter_uses(helper)[0]
 
 
 def _stored_in(helper, param):
     """Whether ``helper`` binds its parameter ``param`` anew (then it is no constant)."""
-    fn = read_function(helper).node
-    return any(n.__class__ is gast.Name and n.id == param and n.ctx.__class__ is not gast.Load
-               for stmt in fn.body for n in nodes.walk(stmt))
+    return param in _parameter_uses(helper)[1]
+
+
+def _parameter_uses(helper):
+    """(the names ``helper``'s body calls, the names it binds), read once per code object."""
+    code = helper.__code__
+    found = _USES.get(code)
+    if found is None:
+        try:
+            fn = read_function(helper).node
+        except Exception:   # (its own refusal is raised where it is read)
+            return frozenset(), frozenset()
+        walked = [n for stmt in fn.body for n in nodes.walk(stmt)]
+        found = (frozenset(n.func.id for n in walked if n.__class__ is gast.Call
+                           and n.func.__class__ is gast.Name),
+                 frozenset(n.id for n in walked if n.__class__ is gast.Name
+                           and n.ctx.__class__ is not gast.Load))
+        if len(_USES) >= 1024:
+            _USES.clear()
+        _USES[code] = found
+    return found
 
 
 def _record_reads(parsed, callee, helper, given, fixed):
@@ -264,12 +280,19 @@ def _fresh(base, taken, parsed):
     return name
 
 
-def _unresolved_error(parsed, call, arg, helper, param):
+def _unresolved_error(parsed, arg, helper, param):
     """The refusal of a call giving ``helper``'s parameter ``param``, which it calls, a
-    value s2sad cannot tell where the function is read."""
+    value s2sad cannot tell where the function is read (the function's own parameter:
+    :class:`CalledParameterError`, which a call giving a function makes work)."""
+    name = helper.__name__
+    a = parsed.node.args
+    if arg.__class__ is gast.Name and arg.id in {p.id for p in a.args + a.kwonlyargs}:
+        return CalledParameterError(
+            f"{name} calls its parameter {param!r}, given {parsed.node.name}'s parameter "
+            f"{arg.id!r}, which holds a function s2sad knows only when a call gives one",
+            parsed.location(arg), hint=_GIVE_ONE.format(p=arg.id))
     what = "a lambda written in the call" if arg.__class__ is gast.Lambda else \
         f"the local value {arg.id!r}" if arg.__class__ is gast.Name else "a value computed here"
-    name = helper.__name__
     return UnsupportedSyntaxError(
         f"{name} calls its parameter {param!r}, given {what}: s2sad differentiates a "
         f"function passed to a helper it can name where the code is made", parsed.location(arg),
@@ -280,6 +303,13 @@ def _unresolved_error(parsed, call, arg, helper, param):
             f"{name} in each branch with the function's name; a value of the function's "
             f"(k in lambda y: -k * y): make it a parameter of the module-level function "
             f"and pass it on", 400))
+
+
+#: the hint of a parameter of the differentiated function called where it holds no function
+_GIVE_ONE = ("give a function for {p!r} (a def, a partial or a lambda, np.sin) at each call of "
+             "the derivative, s2sad.grad(g, wrt=1)(rhs, y0), or as its default ({p}=rhs): "
+             "code is made per function given; a written module (s2sad grad F.py:g) cannot "
+             "take one: write the module of a function passing it by name, g(rhs, y0)")
 
 
 class FunctionKind:
@@ -365,9 +395,7 @@ def called_parameter_error(norm, node, name):
         return norm.error(
             f"calling the parameter {name!r} is supported where it holds a function s2sad "
             f"knows when it makes the code; here it does not", node, kind=CalledParameterError,
-            hint=f"pass a function for {name!r} (a def, a partial or lambda bound to a "
-                 f"module-level name, np.sin): to the derivative, s2sad.grad(g, wrt=1)(rhs, "
-                 f"y0), as its default ({name}=rhs), or by its name from a caller, g(rhs, y0)")
+            hint=_GIVE_ONE.format(p=name))
     return norm.error(f"calling the local value {name!r} is not supported", node,
                       hint="call the function by its global name (one chosen from a "
                            "dict or list: an if/elif on the key calling each by "

@@ -154,7 +154,7 @@ def test_the_entry_called_without_a_function_is_refused_saying_what_works():
     text = str(info.value)
     assert "function_arguments.py:24:" in text
     assert "calling the parameter 'f' is supported where it holds a function" in text
-    assert "s2sad.grad(g, wrt=1)(rhs, y0)" in text
+    assert "s2sad.grad(g, wrt=1)(rhs, y0)" in text and "a written module" in text
 
 
 def _written(tmp_path, name, *extra):
@@ -183,3 +183,22 @@ def test_a_written_module_refuses_a_function_parameter(tmp_path):
     assert done.returncode != 0
     assert "function_arguments.py:55:25" in done.stderr
     assert "the parameter 'f' of loss_default takes a function (its default rhs)" in done.stderr
+
+
+def test_a_parameter_without_default_passed_on_to_a_helper():
+    for f in (fa.rhs, fa.rhs_square, lambda y, k: np.tanh(k * y)):
+        check_grads(fa.loss_given, (K, Y0, f), wrt=(0, 1), modes=("reverse", "forward"))
+        assert s2sad.hessian(fa.loss_given)(K, Y0, f) == pytest.approx(
+            _fd_k2(lambda k, y0: fa.loss_given(k, y0, f), K, Y0), rel=1e-4, abs=1e-5)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(fa.loss_given)(K, Y0, 3.0)
+    text = str(info.value)
+    assert "function_arguments.py:91:25:" in text
+    assert "euler calls its parameter 'f', given loss_given's parameter 'f'" in text
+
+
+def test_a_written_module_refuses_a_parameter_called_through_a_helper(tmp_path):
+    done = _written(tmp_path, "loss_given", "--wrt", "k")
+    assert done.returncode != 0
+    assert "function_arguments.py:91:25" in done.stderr
+    assert "a written module (s2sad grad F.py:g) cannot take one" in done.stderr
