@@ -294,15 +294,17 @@ def _unresolved_error(parsed, arg, helper, param):
     what = "a lambda written in the call" if arg.__class__ is gast.Lambda else \
         f"the local value {arg.id!r}" if arg.__class__ is gast.Name else "a value computed here"
     return UnsupportedSyntaxError(
-        f"{name} calls its parameter {param!r}, given {what}: s2sad differentiates a "
-        f"function passed to a helper it can name where the code is made", parsed.location(arg),
+        f"{name} calls its parameter {param!r}, given {what} (calling the local value there "
+        f"is not supported: s2sad differentiates a function passed to a helper it can name "
+        f"where the code is made)", parsed.location(arg),
         hint=textwrap.shorten(
             f"pass a module-level function by its name ({name}(rhs, ...) with def rhs at "
             f"module level; a partial or lambda bound to a module-level name, np.sin; the "
             f"function's own parameter holding one); a function chosen by a branch: call "
             f"{name} in each branch with the function's name; a value of the function's "
             f"(k in lambda y: -k * y): make it a parameter of the module-level function "
-            f"and pass it on", 400))
+            f"and pass it on; a derivative made in the function is called where it is "
+            f"made, s2sad.grad(f)(x)", 500))
 
 
 #: the hint of a parameter of the differentiated function called where it holds no function

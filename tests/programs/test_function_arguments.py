@@ -144,7 +144,7 @@ def test_a_function_s2sad_cannot_name_is_refused_at_the_call(name, line, col, wh
         s2sad.grad(func)(*args)
     text = str(info.value)
     assert f"function_arguments.py:{line}:{col}:" in text, text
-    assert f"euler calls its parameter 'f', {what}" in text
+    assert f"euler calls its parameter 'f', {what} (calling the local value" in text
     assert "module-level function" in text and "in each branch" in text
 
 
