@@ -81,7 +81,7 @@ def specialize_calls(parsed):
                       taken, parsed)
         taken.add(name)
         parsed.closure[name] = made
-        parsed.local_imports = parsed.local_imports | {name}
+        parsed.made_names = parsed.made_names | {name}
         callee = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
         call.func = gast.copy_location(callee, call.func)
         call.args = [a for a in call.args if not any(a is g for g in given.values())]
@@ -147,7 +147,7 @@ def read_specialized(func):
     a.kwonlyargs, a.kw_defaults = [p for p, _ in pairs], [d for _, d in pairs]
     names = _free_names(parsed, fixed)
     parsed.closure.update((names[p], obj) for p, obj in fixed.items())
-    parsed.local_imports = parsed.local_imports | frozenset(names.values())
+    parsed.made_names = parsed.made_names | frozenset(names.values())
     return parsed
 
 
@@ -263,7 +263,7 @@ def _record_reads(parsed, callee, helper, given, fixed):
     for node, obj in [(callee, helper)] + [(given[p], fixed[p]) for p in given
                                            if given[p] is not None]:
         spelled = nodes.dotted_parts(node)
-        if spelled[0] not in parsed.local_imports:   # (s2sad's own binding: fixed)
+        if spelled[0] not in parsed.made_names:   # (s2sad's own binding: fixed)
             record_path(spelled[0], parsed.func, tuple(spelled[1]), obj)
 
 
@@ -386,7 +386,7 @@ def bind_passed(parsed, passed):
         type_comment=None, type_params=[]))
     names = _free_names(holder, fixed)
     parsed.closure.update((names[p], obj) for p, obj in fixed.items())
-    parsed.local_imports = parsed.local_imports | frozenset(names.values())
+    parsed.made_names = parsed.made_names | frozenset(names.values())
 
 
 def called_parameter_error(norm, node, name):

@@ -8,7 +8,7 @@ top level (not in a branch, a loop or a ``with``) is done once, where the functi
 read, as Python does at the call (a module is imported once per process: ``import``
 then finds it in ``sys.modules``), and it goes from the tree: the name is a free name of
 the function bound to the object imported (``ParsedFunction.closure``), kept in
-``ParsedFunction.local_imports`` so the code generated binds it to that object (it is
+``ParsedFunction.made_names`` so the code generated binds it to that object (it is
 no name of the user's module, see ``normalize.globals``).
 
 Only where that is the same program: the name is bound by no other statement of the
@@ -48,7 +48,7 @@ def lift_local_imports(parsed):
         return
     fn.body = kept or [gast.Pass()]
     parsed.closure.update(imported)
-    parsed.local_imports = parsed.local_imports | frozenset(imported)
+    parsed.made_names = parsed.made_names | frozenset(imported)
 
 
 def _imported(stmt, package):

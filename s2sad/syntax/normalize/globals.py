@@ -57,9 +57,9 @@ class GlobalNames:
                      f"{name!r}")
         obj = norm.parsed.resolve(name, None, compose=False)   # (the value the code reads)
         source = free_source(norm.parsed.func, name)
-        if source is None or name in norm.parsed.local_imports:
-            # s2sad's own name, in a derivative's composable form, or one an import in
-            # the function binds (no name of its module: bound to what it imported)
+        if source is None or name in norm.parsed.made_names:
+            # s2sad's own name, in a derivative's composable form, or one s2sad bound
+            # itself (an import in the function, a function passed: see made_names)
             if norm.helpers.get(name, obj) is not obj:
                 raise norm.error(
                     f"{name!r} here is another object than the {name!r} of a helper whose "
