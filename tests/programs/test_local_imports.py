@@ -87,3 +87,14 @@ def test_written_module_binds_the_imported_names(tmp_path):
     value, grad = written.calls_helper_importing_value_and_grad(X)
     assert value == pytest.approx(li.calls_helper_importing(X))
     np.testing.assert_allclose(grad, s2sad.grad(li.calls_helper_importing)(X), rtol=1e-12)
+
+
+def test_one_alias_for_two_objects_in_two_helpers():
+    # first order: each helper's code binds its own S; second order puts both bodies in
+    # one function, where one name cannot hold both: refused, never one read as the other
+    f = li.two_helpers_one_alias
+    np.testing.assert_allclose(s2sad.grad(f)(X), np.cos(2 * X), rtol=1e-12)
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.hessian(f)(X)
+    assert "local_imports.py:62:12:" in str(info.value)
+    assert "'S' here is another object than the 'S' of a helper" in str(info.value)
