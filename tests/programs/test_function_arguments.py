@@ -102,6 +102,8 @@ def test_a_function_default_and_one_given(func):
     check_grads(func, (K, Y0, fa.rhs_square), wrt=(0, 1), modes=("reverse", "forward"))
     check_grads(func, (K, Y0, lambda y, k: np.tanh(k * y)), wrt=(0, 1),
                 modes=("reverse", "forward"))
+    check_grads(func, (K, Y0, functools.partial(fa.scaled_rhs, c=2.5)), wrt=(0, 1),
+                modes=("reverse", "forward"))
 
 
 def test_the_cache_never_serves_code_made_for_another_function():
