@@ -145,6 +145,7 @@ def _parameters(result):
 def _refuse_function_parameters(func):
     """A parameter whose default is a function (``f=rhs``): a written module's code is
     made for that one function, and a caller may pass another: refused, located."""
+    pipeline.load_builtin_rules()   # (np.sin is a function s2sad calls by its rule)
     passed = split_kinds(func, None)[1]
     if not passed:
         return

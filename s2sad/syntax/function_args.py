@@ -46,8 +46,12 @@ def passable(obj):
     lambda of the user's, a ``functools.partial``, or a callable with a derivative rule."""
     if inspect.isclass(obj) or inspect.ismodule(obj):
         return False
-    return inspect.isfunction(obj) or obj.__class__ is functools.partial or (
-        callable(obj) and registry.lookup(obj) is not None)
+    if inspect.isfunction(obj) or obj.__class__ is functools.partial:
+        return True
+    try:
+        return callable(obj) and registry.lookup(obj) is not None
+    except TypeError:   # (an unhashable callable object)
+        return False
 
 
 def specialize_calls(parsed):

@@ -204,3 +204,12 @@ def test_a_written_module_refuses_a_parameter_called_through_a_helper(tmp_path):
     assert done.returncode != 0
     assert "function_arguments.py:91:25" in done.stderr
     assert "a written module (s2sad grad F.py:g) cannot take one" in done.stderr
+
+
+def test_a_default_with_a_rule_in_process_and_refused_in_a_written_module(tmp_path):
+    check_grads(fa.loss_rule_default, (K, Y0), wrt=(0, 1), modes=("reverse", "forward"))
+    check_grads(fa.loss_rule_default, (K, Y0, np.tanh), wrt=(0, 1), modes=("reverse", "forward"))
+    done = _written(tmp_path, "loss_rule_default", "--wrt", "k")   # (rules not loaded before)
+    assert done.returncode != 0
+    assert "the parameter 'f' of loss_rule_default takes a function (its default sin)" \
+        in done.stderr
