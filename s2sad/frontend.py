@@ -19,7 +19,7 @@ from .syntax.parse import parse_function
 from .transform.second_order import LEAVES_TREE
 
 
-def front_end(func, stages=None, prepare=None, narrow=None, **options):
+def front_end(func, stages=None, prepare=None, narrow=None, passed=None, **options):
     """``(parsed, normal)`` of ``func``.
 
     ``prepare(parsed)``, when given, rewrites the parsed tree before the fence
@@ -31,7 +31,7 @@ def front_end(func, stages=None, prepare=None, narrow=None, **options):
     (s2sad's own gradient code: ``transform.gradient_normal``), made without the fence
     and the general normalizer, else None, and they run.
     """
-    parsed = parse_function(func)
+    parsed = parse_function(func, passed)   # (passed: the functions given, function_args)
     if prepare is not None:
         # the tree as read, for what reads the source (which arguments it writes into):
         # a copy costs less than reading the source again; none is needed when

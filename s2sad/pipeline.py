@@ -27,6 +27,7 @@ from .optimize import optimize
 from .rules.loading import load_builtin_rules
 from .rules.reserved import reserving_used
 from .syntax import anno, nodes, wrappers
+from .syntax.function_args import split_kinds
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
@@ -273,19 +274,20 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
     if mode == "forward":   # (a written module: called as the user's function is)
         return generate_forward(func, wrt_names, header_lines, dump, kinds=kinds,
                                 signature=signature)
+    kinds, passed = split_kinds(func, kinds)   # (functions given: see syntax.function_args)
     with recording() as deps:
         result = _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers,
-                                   kinds, ranks)
+                                   kinds, ranks, passed)
     result.dependencies = deps
     return result
 
 
 def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None,
-                      ranks=None):
+                      ranks=None, passed=None):
     stages = {}
     try:
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
-                                          kinds=kinds)
+                                          kinds=kinds, passed=passed)
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds, ranks=ranks)
@@ -316,17 +318,21 @@ def generate_forward(func, wrt_names, header_lines=(), dump=False, prepare=None,
     the function keeps the user's parameters' kinds and defaults (a written module).
     """
     load_builtin_rules()
+    kinds, passed = split_kinds(func, kinds)   # (functions given: see syntax.function_args)
     with recording() as deps:
         result = _generate_forward(func, wrt_names, header_lines, dump, prepare, name,
-                                   tangent_outputs, forward, kinds, quiet, narrow, signature)
+                                   tangent_outputs, forward, kinds, quiet, narrow, signature,
+                                   passed)
     result.dependencies = deps
     return result
 
 
 def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangent_outputs,
-                      forward, kinds=None, quiet=False, narrow=None, signature=False):
+                      forward, kinds=None, quiet=False, narrow=None, signature=False,
+                      passed=None):
     stages = {}
-    parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow)
+    parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow,
+                                      passed=passed)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,
@@ -436,12 +442,12 @@ def _callee_functions(calls):
 
 
 def _front_end(func, stages, dump, prepare=None, inline_helpers=False, kinds=None,
-               narrow=None):
+               narrow=None, passed=None):
     """:func:`s2sad.frontend.front_end`, and the free names the code reads; returns
     (parsed, normal, free names).  ``kinds``: the structure of the arguments (see
     ``normalize``), when known; ``narrow``: see ``front_end``."""
     parsed, normal = front_end(func, stages if dump else None, prepare, narrow=narrow,
-                               inline_helpers=inline_helpers, kinds=kinds)
+                               passed=passed, inline_helpers=inline_helpers, kinds=kinds)
     free = {name: normal.free_objects[name] if name in normal.free_objects
             else parsed.resolve(name, compose=False) for name in sorted(normal.free_names)}
     return parsed, normal, free

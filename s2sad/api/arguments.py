@@ -7,24 +7,34 @@ in the order the generated forward code takes them.  Nothing here keeps a user
 function alive: signatures are cached per (code, defaults).
 """
 
+import functools
+import types
+
+import numpy as np
+
 from .. import pipeline
+from ..syntax.function_args import kind_of_argument
 from ..analysis.kinds import kind_of_value
 from ..syntax import wrappers
 from ..syntax.callers import POSITIONS
 from ..syntax.call_errors import python_call_error
 
 CONTAINER_CLASSES = (list, tuple, dict)
+#: the classes of the arguments code is made for, one by one: containers by their
+#: structure, functions by their identity (``syntax.function_args.FunctionKind``)
+SPECIALIZING_CLASSES = CONTAINER_CLASSES + (
+    types.FunctionType, functools.partial, types.BuiltinFunctionType, np.ufunc)
 
 
 def has_containers(args, kwargs):
     """Whether an argument is a list, tuple or dict (the common case, only numbers and
     arrays, is one class test per argument)."""
     for value in args:
-        if value.__class__ in CONTAINER_CLASSES:
+        if value.__class__ in SPECIALIZING_CLASSES:
             return True
     if kwargs:
         for value in kwargs.values():
-            if value.__class__ in CONTAINER_CLASSES:
+            if value.__class__ in SPECIALIZING_CLASSES:
                 return True
     return False
 
@@ -34,10 +44,10 @@ def argument_kinds(func, args, kwargs):
     part of the cache key); see ``analysis.kinds.kind_of_value``.  A list's kind is the
     join of its items' (code made for a list of 3 arrays serves a list of 5)."""
     names = [p.name for p in pipeline.signature(func).parameters.values()]
-    found = dict(zip(names, (kind_of_value(v) for v in args)))
+    found = dict(zip(names, (kind_of_argument(v) or kind_of_value(v) for v in args)))
     for name, value in (kwargs or {}).items():
         if name in names:
-            found[name] = kind_of_value(value)
+            found[name] = kind_of_argument(value) or kind_of_value(value)
     return tuple(sorted(found.items()))
 
 

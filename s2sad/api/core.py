@@ -22,6 +22,7 @@ import weakref
 from ..errors import S2sadError, UndefinedNameError
 from ..rules import registry as _registry
 from ..syntax import anno
+from ..syntax.function_args import kind_of_argument
 from ..syntax.normalize.effects import has_effects
 from ..transform.calls import reading_as
 
@@ -32,8 +33,9 @@ def defaults_kinds(func):
     """The types of ``func``'s default values: generated code may depend on them
     (an int counter, a float), while the values themselves are read at each call."""
     kw = func.__kwdefaults__
-    return (tuple(type(d) for d in func.__defaults__ or ()),
-            tuple(sorted((k, type(v)) for k, v in kw.items())) if kw else ())
+    return (tuple(kind_of_argument(d) or type(d) for d in func.__defaults__ or ()),
+            tuple(sorted((k, kind_of_argument(v) or type(v)) for k, v in kw.items()))
+            if kw else ())
 
 
 def _kw_items(func):

@@ -13,6 +13,7 @@ from .. import pipeline
 from ..emit import with_globals_check
 from .source_paths import relative_source_paths
 from ..errors import S2sadError, UnsupportedSyntaxError
+from ..syntax.function_args import split_kinds
 from ..syntax.parse import parse_function
 from .closures import with_closure_values
 from .files import check_output_path, write_atomic, write_stdout
@@ -76,6 +77,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         if target == "numba" and FROZEN in getattr(func, "__dict__", {}):
             refuse_numba_partial(func, module, source)
         wrt = parse_wrt(wrt_text, func, source)
+        _refuse_function_parameters(func)
         source_rel = pipeline.display_path(os.path.abspath(source), base)
         output_rel = (pipeline.display_path(os.path.abspath(output), base)
                       if output else None)
@@ -138,6 +140,31 @@ def _parameters(result):
     args = node.args
     return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
             + [a for a in (args.vararg, args.kwarg) if a is not None]}
+
+
+def _refuse_function_parameters(func):
+    """A parameter whose default is a function (``f=rhs``): a written module's code is
+    made for that one function, and a caller may pass another: refused, located."""
+    pipeline.load_builtin_rules()   # (np.sin is a function s2sad calls by its rule)
+    passed = split_kinds(func, None)[1]
+    if not passed:
+        return
+    parsed = parse_function(func)
+    read = {n.id for stmt in parsed.node.body for n in gast.walk(stmt)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+    passed = {name: obj for name, obj in passed.items() if name in read}
+    if not passed:   # (a parameter the body never reads: the code holds nothing of it)
+        return
+    name = sorted(passed)[0]
+    node = next(a for a in parsed.node.args.args + parsed.node.args.kwonlyargs
+                if a.id == name)
+    raise UnsupportedSyntaxError(
+        f"the parameter {name!r} of {func.__name__} takes a function (its default "
+        f"{getattr(passed[name], '__name__', 'a function')}): a written module is made for "
+        f"one function, and a caller could pass it another", parsed.location(node),
+        hint=f"write the module of a function giving it by name, def {func.__name__}_"
+             f"{name}(...): return {func.__name__}(..., {name}=<the function>) "
+             f"(s2sad.grad takes any function given at each call)")
 
 
 def _refuse_unwritten_defaults(functions):

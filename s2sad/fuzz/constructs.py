@@ -3,7 +3,7 @@
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
 :mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
 :mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`,
-:mod:`~s2sad.fuzz.stranger22_probes`); what s2sad may or must refuse is
+:mod:`~s2sad.fuzz.stranger22_probes`, ``stranger23_probes``); what s2sad may or must refuse is
 :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass

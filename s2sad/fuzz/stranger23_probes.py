@@ -1,6 +1,9 @@
-"""The probes of ``generator/stranger23_forms.py``'s constructs (forms a README-only user
-found refused): (source, args) of a tiny function using each, made
+"""The probes of the constructs a README-only user found refused (stranger23):
+``generator/stranger23_forms.py``'s (random draws, call statements) and
+``generator/function_forms.py``'s (functions passed as arguments, imports inside the
+function): (source, args) of a tiny function using each, made
 :class:`~s2sad.fuzz.constructs.Construct` rows there."""
+
 
 import numpy as np
 
@@ -19,4 +22,18 @@ STRANGER23_PROBES = {
                               "    dm = DRAWN1.standard_normal(3)\n"
                               "    return np.sum(x ** 2 * dm) + np.sum(np.sin(x) * dm)\n",
                               (np.array([0.5, 0.1, -0.3]),)),
+    # a function passed to a helper: by name, numpy's, two levels down, as a default
+    "function_argument": ("def fr(y, c):\n    return np.sin(y) * c\n\n\n"
+                          "def fs(g, y, c):\n    return y + 0.5 * g(y, c)\n\n\n"
+                          "def fw(g, y):\n    return fs(g, fs(g, y, 0.2), 0.7)\n\n\n"
+                          "def fd(y, c, g=fr):\n    return g(y, c) * y\n\n\n"
+                          "def fa(g, y):\n    return g(y) * y\n\n\n"
+                          "def f(x):\n    return np.sum(fs(fr, x, 0.3) ** 2) + np.sum(fw(fr, x))"
+                          " + np.sum(fd(x, 0.4)) + np.sum(fa(np.tanh, x))\n",
+                          (np.array([0.5, 0.1, -0.3]),)),
+    # imports at the top of f's body and of a helper's
+    "local_import": ("def lh(y):\n    import numpy as npl\n    return npl.cos(y) * y\n\n\n"
+                     "def f(x):\n    import math as mi\n    from numpy import tanh as ti\n"
+                     "    return np.sum(ti(x)) * mi.pi + np.sum(lh(x))\n",
+                     (np.array([0.5, 0.1, -0.3]),)),
 }

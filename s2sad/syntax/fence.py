@@ -21,6 +21,12 @@ from .desugar import CONSUMERS, consumer_named, statements_same_function
 from .formatting import builtins_named, is_format_call, literal_formats
 
 # node type -> (what it is, what to do instead)
+#: an import the body's top level does not do first (see syntax.local_imports)
+_IMPORT = ("this import inside a differentiated function is not supported (one at the top "
+           "level of its body is: not in a branch, a loop or a 'with', binding a name the "
+           "function binds no other way and reads only after it; not 'import *')")
+_IMPORT_HINT = "move the import to the top of the function's body, or to module level"
+
 UNSUPPORTED = {
     gast.Try: ("'try' statements cannot be differentiated",
                "move the try/except outside the function you differentiate"),
@@ -40,10 +46,8 @@ UNSUPPORTED = {
                     "pass the value in as an argument and return the new value"),
     gast.ClassDef: ("class definitions inside a differentiated function are not supported",
                     "define the class at module level"),
-    gast.Import: ("imports inside a differentiated function are not supported",
-                  "import at module level"),
-    gast.ImportFrom: ("imports inside a differentiated function are not supported",
-                      "import at module level"),
+    gast.Import: (_IMPORT, _IMPORT_HINT),
+    gast.ImportFrom: (_IMPORT, _IMPORT_HINT),
     gast.Delete: ("'del' of a name, an attribute or a slice is not supported (one item of "
                   "a list or a dict is: del xs[i], del d[k])",
                   "drop a 'del name' that nothing reads the name after; write a list "

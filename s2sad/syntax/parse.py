@@ -21,11 +21,13 @@ __all__ = ["ParsedFunction", "SourceRef", "is_user_function", "not_a_function_er
            "parse_function", "record_path", "recording", "same_code"]
 
 
-def parse_function(func) -> ParsedFunction:
+def parse_function(func, passed=None) -> ParsedFunction:
     """Read ``func``'s source and return it as a :class:`ParsedFunction`.
 
     ``func`` itself, never what it wraps: a ``functools.wraps`` wrapper is the
     code that runs, and its own arithmetic is part of the derivative; its
     ``*args, **kwargs`` become the wrapped function's parameters by name.
+    (``passed``: ``{parameter: function}`` the code is made for, see
+    :func:`.function_args.bind_passed`.)
     """
-    return parse_rewritten(func)
+    return parse_rewritten(func, passed)

@@ -60,6 +60,7 @@ class ParsedFunction:
     closure: Dict[str, Any] = field(default_factory=dict)
     rewritten: bool = False   # the tree was changed after reading (no longer the source)
     as_read: Any = None       # a rewritten copy's original, when that one is as read
+    made_names: frozenset = frozenset()   # closure names s2sad binds (.local_imports...)
 
     @property
     def name(self):

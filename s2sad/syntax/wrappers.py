@@ -37,6 +37,8 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from . import anno, nodes
 from .local_derivatives import inline_local_derivatives
+from .function_args import bind_passed, read_specialized, specialize_calls
+from .local_imports import lift_local_imports
 from .source import recorders, read_function
 
 _CONSTANT_DEFAULTS = (int, float, complex, bool, str, type(None))
@@ -144,12 +146,15 @@ def _node_signature(fn, func):
     return inspect.Signature(anno.get(fn, anno.EFFECTIVE), __validate_parameters__=False)
 
 
-def parse_rewritten(func):
+def parse_rewritten(func, passed=None):
     """``func`` read (:func:`~s2sad.syntax.source.read_function`) and, when it is a
     forwarding wrapper, rewritten (:func:`rewrite`): the tree s2sad differentiates."""
-    parsed = read_function(func)
+    parsed = read_specialized(func) or read_function(func)   # (a helper given a function)
     rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
     inline_local_derivatives(parsed)   # gr = s2sad.grad(f); gr(x): s2sad.grad(f)(x)
+    lift_local_imports(parsed)   # import numpy as np in the body: a free name
+    bind_passed(parsed, passed)   # grad(euler)(rhs, y0): its f read as rhs
+    specialize_calls(parsed)   # euler(rhs, y0): euler read with its f bound to rhs
     prepare = func.__dict__.get(anno.PREPARE)
     if prepare is not None:   # generated code differentiated again (see anno.PREPARE)
         prepare(parsed)

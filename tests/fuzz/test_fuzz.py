@@ -849,6 +849,11 @@ CONSTRUCT_SIGNS.update({
                               r"dm\d+ = DRAWN\d+\.uniform\(-1\.0, 1\.0, size=3\)"],
     "discarded_pure_call": [r"\n\s+np\.exp\(\w+\)\n", r"\n\s+len\(\w+\)\n",
                             r"\n\s+\w+\.sum\(\)\n", r"\n\s+math\.log\(abs\("],
+    # forms a README-only user found refused (function_forms.py)
+    "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
+                          r"def fd\d+\(y, c, g=fr\d+\)"],
+    "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
+                     r"\n    import numpy as npl\n"],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

@@ -20,6 +20,7 @@ import s2sad.fuzz.generator.recursive_forms as recursive_forms
 import s2sad.fuzz.generator.shadow_forms as shadow_forms
 import s2sad.fuzz.generator.stranger22_forms as stranger22_forms
 import s2sad.fuzz.generator.stranger23_forms as stranger23_forms
+import s2sad.fuzz.generator.function_forms as function_forms
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -129,6 +130,7 @@ class Generator:
         shadow_forms.choose(self.draft)
         stranger22_forms.choose(self.draft)
         stranger23_forms.choose(self.draft)
+        function_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -23,6 +23,7 @@ from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
+from ..function_args import called_parameter_error
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
                       iterable_choice)
@@ -303,12 +304,7 @@ class Flattener:
                 # the user's module or parameter of that name holds
                 return getattr(builtins, func.id), nodes.builtin(func.id)
             if func.id in norm.env or func.id in norm.locals:
-                raise norm.error(f"calling the local value {func.id!r} is not supported", node,
-                                 hint="call the function by its global name (one chosen from a "
-                                      "dict or list: an if/elif on the key calling each by "
-                                      "its name); a derivative made in the function is "
-                                      "called where it is made, s2sad.grad(f)(x), or bound "
-                                      "once at the top of the body and only called")
+                raise called_parameter_error(norm, node, func.id)   # (see function_args)
             try:
                 target = called_partial(norm.parsed.resolve(func.id), lambda e: norm.error(
                     e.message, node, hint=e.hint), given=_positions(node))

@@ -57,7 +57,14 @@ class GlobalNames:
                      f"{name!r}")
         obj = norm.parsed.resolve(name, None, compose=False)   # (the value the code reads)
         source = free_source(norm.parsed.func, name)
-        if source is None:   # s2sad's own name, in a derivative's composable form
+        if source is None or name in norm.parsed.made_names:
+            # s2sad's own name, in a derivative's composable form, or one s2sad bound
+            # itself (an import in the function, a function passed: see made_names)
+            if norm.helpers.get(name, obj) is not obj:
+                raise norm.error(
+                    f"{name!r} here is another object than the {name!r} of a helper whose "
+                    f"body went in place of its call before: second derivatives cannot "
+                    f"tell them apart", node, hint=f"rename {name!r} in one of them")
             norm.helpers[name] = obj
             return
         if norm.parsed is not self.root and norm.parsed.globals is not self.root.globals:

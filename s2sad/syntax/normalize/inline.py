@@ -32,6 +32,7 @@ from .. import anno, fence, nodes, printer
 from ..callers import called_partial
 from ..composed_calls import default_read, rebind_composed_call, refuse_unread_defaults
 from ..desugar import desugar
+from ..function_args import SPECIALIZES
 from ..parse import parse_function, record_path
 from ..source import composable
 from .bound_methods import object_method
@@ -54,8 +55,8 @@ def can_inline(obj):
     not a number, string or None must be passed by the call: see ``inlinable``;
     names its body reads from its module are checked where they are read: see
     ``use_global``.)"""
-    if not is_python_function(obj) or obj.__closure__:
-        return False
+    if not is_python_function(obj) or obj.__closure__ and SPECIALIZES not in obj.__dict__:
+        return False   # (a helper given a function: read as its helper, see function_args)
     code = obj.__code__
     return not code.co_flags & inspect.CO_VARKEYWORDS
 

@@ -1,0 +1,76 @@
+"""Terms of ``f``'s value in forms a README-only user found refused (stranger23):
+
+- ``function_argument``: a function passed to a helper and called there: a module-level
+  ``def`` (``fs3(fr3, x, 0.3)`` of ``def fs3(g, y, c): return y + 0.5 * g(y, c)``), numpy's
+  function (``fa3(np.tanh, x)``), passed two levels down (``fw3(g, y)`` calling ``fs3(g,
+  ...)``) or left to the helper's default (``def fd3(y, c, g=fr3)``);
+- ``local_import``: an import at the top of ``f``'s body (``import math as mi3``, ``from
+  numpy import tanh as ti3``) or of a helper's (``import numpy as npl``), its name read
+  after it.
+
+As ``stranger22_forms``' terms, each is bound at the top of ``f``'s body and added to
+what it returns; the draws come from a stream of their own (seeded from the program's
+seed) and the names bound are not put in scope, so a program without them is the program
+of the same seed without the features.
+"""
+
+import random
+
+from s2sad.fuzz.ops import V
+from s2sad.fuzz.generator.python_forms import float_params
+
+FEATURES = ("function_argument", "local_import")
+
+
+def choose(draft):
+    """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
+    r = random.Random(draft.seed ^ 0x2F23)
+    rolls = [r.random() for _ in FEATURES]
+    if draft.output == "container":
+        return
+    params = float_params(draft, (V,))
+    if not params:
+        return
+    for feature, roll, form in zip(FEATURES, rolls, (_passed, _imported)):
+        if draft.has(feature) and roll < 0.12:
+            form(draft, r, r.choice(params).name, next(draft.counter))
+            draft.use(feature)
+
+
+def _passed(draft, r, x, n):
+    rhs, stepper, t = f"fr{n}", f"fs{n}", f"ft{n}"
+    draft.box_helpers.append(f"def {rhs}(y, c):\n    return np.sin(y) * c")
+    draft.box_helpers.append(f"def {stepper}(g, y, c):\n    return y + 0.5 * g(y, c)")
+    way = r.randrange(4)
+    if way == 0:
+        call = f"{stepper}({rhs}, {x}, {r.choice(('0.3', '-1.2'))})"
+    elif way == 1:
+        applier = f"fa{n}"
+        draft.box_helpers.append(f"def {applier}(g, y):\n    return g(y) * y")
+        call = f"{applier}({r.choice(('np.tanh', 'np.sin', 'np.exp'))}, {x} * 0.5)"
+    elif way == 2:
+        twice = f"fw{n}"
+        draft.box_helpers.append(f"def {twice}(g, y):\n"
+                                 f"    return {stepper}(g, {stepper}(g, y, 0.2), 0.7)")
+        call = f"{twice}({rhs}, {x})"
+    else:
+        defaulted = f"fd{n}"
+        draft.box_helpers.append(f"def {defaulted}(y, c, g={rhs}):\n    return g(y, c) * y")
+        call = f"{defaulted}({x}, 0.4)"
+    draft.emit(f"{t} = np.sum({call} ** 2)")
+    draft.return_terms.append(t)
+
+
+def _imported(draft, r, x, n):
+    t = f"lt{n}"
+    if r.random() < 0.5:
+        module, name = f"mi{n}", f"ti{n}"
+        draft.emit(f"import math as {module}")
+        draft.emit(f"from numpy import {r.choice(('tanh', 'sin', 'cos'))} as {name}")
+        draft.emit(f"{t} = np.sum({name}({x})) * {module}.pi")
+    else:
+        helper = f"lh{n}"
+        draft.box_helpers.append(f"def {helper}(y):\n    import numpy as npl\n"
+                                 f"    return npl.cos(y) * y")
+        draft.emit(f"{t} = np.sum({helper}({x}))")
+    draft.return_terms.append(t)
