@@ -197,6 +197,12 @@ class ChangedSinceError(S2sadError, ValueError):
     s2sad could not keep a copy of it (see ``runtime.arguments_kept``)."""
 
 
+class DifferentRunsError(S2sadError):
+    """A transform that runs the function's code once per column (``hessian``, forward
+    ``jacobian``) found two runs giving different values of the function at the same
+    arguments: each column would come from another function (see ``api.draws``)."""
+
+
 class UnboundVariableError(S2sadError, UnboundLocalError):
     """Generated code read a local name that holds no value on the path taken (bound
     only in a branch not taken, or by a loop that ran no trip), where Python raises

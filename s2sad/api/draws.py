@@ -24,13 +24,14 @@ import ast
 import builtins
 import functools
 import inspect
+import linecache
 import random
 import textwrap
 import types
 
 import numpy as np
 
-from ..errors import SourceLocation, UnsupportedSyntaxError
+from ..errors import DifferentRunsError, SourceLocation, UnsupportedSyntaxError
 from ..syntax import anno
 from ..syntax.source import is_user_function
 
@@ -343,3 +344,51 @@ def _instead(transform, name):
         return (f"s2sad.jacobian(s2sad.grad({name}), mode='reverse') is the Hessian of one "
                 f"call, and s2sad.hvp({name}) gives one product per call")
     return "s2sad.jacobian(..., mode='reverse') runs the code once"
+
+
+def refuse_different_runs(first, now, func, transform, runs):
+    """Raise a located ``DifferentRunsError`` where ``now``, what a later run of
+    ``func``'s code gave (its value, or value and gradient: trees of numbers and arrays),
+    differs from ``first``, the first run's: a state s2sad did not put back between the
+    runs (a generator reached another way than those ``saved_states`` finds, a clock, a
+    counter) made each column the derivative of another function.  Equal to the last
+    bits but for a difference of 1e-9 of the largest magnitude (threads may sum in
+    another order)."""
+    if _agree(first, now):
+        return
+    name = getattr(func, "__name__", "the function")
+    code = getattr(func, "__code__", None)
+    location = None if code is None else SourceLocation(
+        code.co_filename, code.co_firstlineno, 1,
+        linecache.getline(code.co_filename, code.co_firstlineno).rstrip("\n"))
+    raise DifferentRunsError(
+        f"two runs of {name} at the same arguments gave different values: s2sad.{transform} "
+        f"runs {name}'s code once per column ({runs} runs), so its columns would be the "
+        f"derivatives of different functions ({name} reads a state that changes each run "
+        f"and that s2sad does not put back: random draws reached through an object's "
+        f"attribute, a BitGenerator, a wrapper's closure, a clock, a counter...)", location,
+        hint=f"{_instead(transform, name)}; or make the draws outside {name} and pass "
+             f"them as arguments")
+
+
+def _agree(first, now):
+    """Whether two runs' results are the same numbers (see refuse_different_runs)."""
+    from .. import trees
+    a, b = trees.leaves(first), trees.leaves(now)
+    if len(a) != len(b):
+        return False
+    for u, v in zip(a, b):
+        try:
+            u, v = np.asarray(u), np.asarray(v)
+            if u.shape != v.shape:
+                return False
+            if u.dtype.kind not in "biufc" or v.dtype.kind not in "biufc":
+                if not np.array_equal(u, v):
+                    return False
+                continue
+            scale = float(np.max(np.abs(u[np.isfinite(u)]), initial=0.0))
+            if not np.allclose(u, v, rtol=1e-9, atol=1e-9 * scale, equal_nan=True):
+                return False
+        except (TypeError, ValueError):
+            return True   # (not numbers s2sad can compare: no claim either way)
+    return True

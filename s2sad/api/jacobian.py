@@ -19,7 +19,7 @@ from ..syntax.callers import POSITIONS
 from .arguments import arguments, check_positions, parameters, signature
 from .composable import differentiable
 from .directions import block, directions, one_hot, runs_effects, size, zero
-from .draws import refuse_unrestorable, saved_states
+from .draws import refuse_different_runs, refuse_unrestorable, saved_states
 from .foreign import refuse_foreign_arguments
 from .forward import forward_bound
 from .matching import match_derivative
@@ -177,6 +177,10 @@ def _forward_jacobian(transform, values, xs, ran=False, states=None):
         if columns is None:
             check_output(out, bound.func, rerun=lambda: bound(*values, *tangents))
             columns = [[[[] for _ in ls] for ls in flat] for _ in trees.leaves(out)]
+            first = out
+        else:   # (a state none of them reached: refused, never mixed; see api.draws)
+            refuse_different_runs(first, out, bound.func, "jacobian (forward mode)",
+                                  size(xs) + ran)
         for o, to in enumerate(trees.leaves(match_derivative(t, out, bound.func))):
             columns[o][j][l].append(np.ravel(to))
     if out is None:  # no input elements at all: one primal evaluation for the shape

@@ -16,7 +16,7 @@ from .bound import Bound
 from .composable import (compose_gradient_of_gradient, compose_hvp, differentiable,
                          gradient_of_gradient_output)
 from .directions import block, directions, runs_effects, size
-from .draws import functions_of, refuse_unrestorable, saved_states
+from .draws import functions_of, refuse_different_runs, refuse_unrestorable, saved_states
 from .entries import second_order_entry
 from .foreign import refuse_foreign_arguments
 from .matching import as_tangent, check_scalar, in_library_of, match_derivative
@@ -175,11 +175,16 @@ def hessian(func=None, wrt=0, backend="numpy"):
         drawing = functions_of(func) if runs > 1 else ()   # (see api.draws)
         refuse_unrestorable(func, "hessian", runs, drawing)
         states = saved_states(func, values, drawing) if runs > 1 else None
+        first = None
         for column, (j, l, tangents) in enumerate(directions(xs)):
             if column:   # (each run draws what the first drew)
                 states.restore()
-            (value, _), products = _second_order_call(later(column), func, *values,
-                                                      *tangents)
+            ran, products = _second_order_call(later(column), func, *values, *tangents)
+            value = ran[0]
+            if column:   # (a state none of them reached: refused, never mixed)
+                refuse_different_runs(first, ran, func, "hessian", runs)
+            else:
+                first = ran
             check_scalar(value, func, "the Hessian",
                          rerun=lambda: bound(*values, *tangents))
             if len(xs) == 1:   # the gradient code returns a tuple for several wrt only
@@ -187,21 +192,26 @@ def hessian(func=None, wrt=0, backend="numpy"):
             for i, p in enumerate(products):
                 for m, pm in enumerate(trees.leaves(match_derivative(p, xs[i], func))):
                     columns[i][m][j][l].append(np.ravel(pm))
-        # H[i][j]: xs[i]'s structure, each leaf m holding xs[j]'s structure, each
-        # leaf l of that the block of shape m.shape + l.shape (as jax.hessian)
-        blocks = [[trees.unflatten(xi, [
-            trees.unflatten(xj, [block(columns[i][m][j][l], lm, ll, False)
-                                 for l, ll in enumerate(flat[j])])
-            for m, lm in enumerate(flat[i])]) for j, xj in enumerate(xs)]
-            for i, xi in enumerate(xs)]
-        if not many:
-            return blocks[0][0]
-        return tuple(tuple(row) for row in blocks)
+        return _hessian_blocks(columns, flat, xs, many)
 
     hess = with_source(hess, func, bound)
     hess.__name__ = hess.__qualname__ = f"{func.__name__}_hessian"
     setattr(hess, anno.DERIVATIVE, "hessian")
     return hess
+
+
+def _hessian_blocks(columns, flat, xs, many):
+    """H[i][j]: xs[i]'s structure, each leaf m holding xs[j]'s structure, each leaf l of
+    that the block of shape m.shape + l.shape (as jax.hessian), from the raveled
+    ``columns[i][m][j][l]``; H itself where there is one argument (not ``many``)."""
+    blocks = [[trees.unflatten(xi, [
+        trees.unflatten(xj, [block(columns[i][m][j][l], lm, ll, False)
+                             for l, ll in enumerate(flat[j])])
+        for m, lm in enumerate(flat[i])]) for j, xj in enumerate(xs)]
+        for i, xi in enumerate(xs)]
+    if not many:
+        return blocks[0][0]
+    return tuple(tuple(row) for row in blocks)
 
 
 def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backend="numpy"):
