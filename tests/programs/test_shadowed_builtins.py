@@ -4,7 +4,8 @@ a local or a closure cell.  The code s2sad writes loops with ``for index in rang
 and ``n = len(items)``: it imported the module's ``len`` for them (a wrong value, even
 where the function never calls it) and called a parameter ``range=3`` ("'int' object is
 not callable"), and refused itertools' tuples (``product``, ``permutations``...) wherever
-``range`` or ``len`` was the module's, and ``map`` over two sequences where ``zip`` was.  Now s2sad's own reads are the true builtin (``from builtins import len
+``range`` or ``len`` was the module's (or a local ``list``), ``map`` over two sequences
+where ``zip`` was, and ``builtins.zip(...)`` in a loop header.  Now s2sad's own reads are the true builtin (``from builtins import len
 as s2sad_len`` where the name is shadowed), the function's reads the function's.
 
 Expected derivatives are central finite differences (``s2sad.testing``), Hessians
@@ -25,7 +26,7 @@ V = np.array([0.2, -0.5, 1.0, 0.3])
 
 MODULE = [sb.loop_over_a_list, sb.own_range, sb.own_len, sb.own_reversed, sb.own_zip,
           sb.own_sum, sb.own_list_and_starred, sb.itertools_tuples,
-          sb.map_of_two]
+          sb.map_of_two, sb.local_list_in_itertools, sb.dotted_builtins]
 LOCAL = [sp.local_range, sp.closure_len]
 
 

@@ -42,7 +42,9 @@ def rename_helper_clashes(fn, helper_names, walked=None):
         renames[old] = f"{old}_{count}"
         mentioned.add(renames[old])
     for node in nodes.of_class(walked, gast.Name):
-        if node.id in renames:
+        # (s2sad's own read of a builtin, written by a pass before this one, is the
+        # builtin's: see syntax.own_builtins)
+        if node.id in renames and not getattr(node, anno.HELPER_NAME, False):
             node.id = renames[node.id]
     for node in nodes.of_class(walked, gast.FunctionDef):
         if node is not fn and node.name in renames:

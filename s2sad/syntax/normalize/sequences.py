@@ -44,6 +44,11 @@ class LoopHeader:
     trip_last: Any = None
 
 
+#: the builtins a module's spelling names as the builtin (``builtins.zip(...)``)
+_BUILTIN_CALLS = (builtins.zip, builtins.enumerate, builtins.reversed, builtins.range,
+                  builtins.map, builtins.filter, builtins.list, builtins.tuple)
+
+
 def builtin_called(node, env, parsed):
     """The object a plain call ``node`` (``zip(...)``, ``range(...)``) calls, which its
     name denotes in ``parsed``'s scope; None for anything else, and for the call of a
@@ -54,6 +59,10 @@ def builtin_called(node, env, parsed):
             return parsed.resolve_callee(node.func)
         if node.func.id not in env:
             return parsed.resolve(node.func.id, None)
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and isinstance(node.func.value, gast.Name) and node.func.value.id not in env:
+        found = parsed.resolve_callee(node.func)   # (builtins.zip: a module's function)
+        return found if any(found is b for b in _BUILTIN_CALLS) else None
     return None
 
 
