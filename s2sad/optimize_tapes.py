@@ -28,15 +28,16 @@ def without_unread_tangents(body, eliminate):
     nothing reads (see the module doc), ``eliminate(body)`` (the dead code pass) run
     again after each drop; ``body`` itself where there is nothing to drop."""
     while True:
-        pops, read = {}, set()
+        pops, others = {}, []
         for stmt in _statements(body):
             key = anno.get(stmt, anno.TAPE_TANGENT)
             if key is not None and isinstance(stmt, gast.Assign):
                 pops.setdefault(key, []).append(stmt.targets[0].id)
             else:
-                read |= nodes.loads(stmt)
-        if not pops:
+                others.append(stmt)
+        if not pops:   # (first-order code, second-order code without a tape)
             return body
+        read = nodes.loads(others)
         # (a name read anywhere, a pop's target too, keeps its key: a loop may read a
         # tangent popped on its previous trip)
         dead = {key for key, targets in pops.items() if not read.intersection(targets)}
