@@ -21,6 +21,7 @@ import dataclasses
 import gast
 
 from .optimize_fold import fold, fold_binary, is_zero, without_float_unit  # noqa: F401
+from .optimize_tapes import without_unread_tangents
 from .syntax import anno, nodes
 from .syntax.anno import COMMENT_ID
 
@@ -250,10 +251,14 @@ def is_comment(stmt):
 def optimize(generated):
     """The optimize pass: ``generated`` (a transform's output) with the assignments
     nobody reads removed from its function, then the comments that precede no statement
-    any more (both by :func:`eliminate_dead`); a new ``Generated`` (its statements
-    shared)."""
+    any more (both by :func:`eliminate_dead`), and in second-order code the tangents
+    pushed on the tape that nothing reads back (``optimize_tapes``); a new ``Generated``
+    (its statements shared)."""
     fn = copy.copy(generated.node)
-    fn.body = added_in_place(eliminate_dead(generated.node.body, reads=generated.reads))
+    reads = generated.reads
+    body = without_unread_tangents(eliminate_dead(generated.node.body, reads=reads),
+                                   lambda body: eliminate_dead(body, reads=reads))
+    fn.body = added_in_place(body)
     return dataclasses.replace(generated, node=fn, reads={})
 
 

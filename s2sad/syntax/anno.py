@@ -49,6 +49,15 @@ ZERO_ID = "__s2sad_zero__"
 ZERO_OF = "s2sad_zero_of"
 #: attribute of the runtime functions that stand for tape operations ("push" or "pop")
 TAPE_OP = "s2sad_tape_op"
+#: on a push or pop of a tangent forward mode adds beside a tape push or pop of the
+#: gradient code it differentiates (forward over reverse): the key pairing them, so that
+#: the pushes and pops of a key whose popped tangents nothing reads go together
+#: (``optimize_tapes.without_unread_tangents``)
+TAPE_TANGENT = "s2sad_tape_tangent"
+#: on the push of ``overwritten(x, index)`` before a write ``x[index] = v`` and on the pop
+#: restoring it (``x[index] = tape.pop()``) in reverse code: one token per write, pairing
+#: the two (``transform.reverse.restores`` drops a pair whose restored values nothing reads)
+RESTORE_OF = "s2sad_restore_of"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
 #: on a normalized call of a user function that writes into its arguments: the names of

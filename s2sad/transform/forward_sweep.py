@@ -312,7 +312,8 @@ class ForwardSweep:
             expr = self.env.materialize(self.env.tangent_of(value))
             if t is not None and not is_zero(t.expr) and not t.exact:
                 expr = self.env.full_shape(expr, value)
-            out.append(nodes.expr_stmt(_tape_method(tape, "push", [expr])))
+            out.append(anno.set(nodes.expr_stmt(_tape_method(tape, "push", [expr])),
+                                anno.TAPE_TANGENT, key))
         return out
 
     def tape_pop(self, stmt):
@@ -327,6 +328,7 @@ class ForwardSweep:
         if key in self.facts.carrying:
             var = env.tangent_var(target)
             env.bind(var, target, _tape_method(tape, "pop"), out)
+            anno.set(out[-1], anno.TAPE_TANGENT, key)
             env.tangents[target] = Tangent(nodes.name(var))
         elif target in env.tangents:
             env.set_zero(target)

@@ -75,10 +75,11 @@ class ForwardSweep:
                         out.append(nodes.expr_stmt(nodes.call(
                             nodes.attr(nodes.name(self.tape), "push"),
                             [nodes.call(self.env.helper("snapshot"), [nodes.name(alias)])])))
-                    out.append(nodes.expr_stmt(nodes.call(
+                    out.append(anno.set(nodes.expr_stmt(nodes.call(
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.env.helper("overwritten"),
-                                    [nodes.clone(target.value), index_expr(target.slice)])])))
+                                    [nodes.clone(target.value), index_expr(target.slice)])])),
+                        anno.RESTORE_OF, id(stmt)))
                 elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.facts.scalars:
