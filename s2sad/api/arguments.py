@@ -16,15 +16,20 @@ from ..syntax.call_errors import python_call_error
 CONTAINER_CLASSES = (list, tuple, dict)
 
 
+def is_container_argument(value):
+    """Whether ``value`` is a list, tuple (a namedtuple too: the code made for it reads
+    its fields) or dict (for numbers and arrays, one class test and one ``isinstance``)."""
+    return value.__class__ in CONTAINER_CLASSES or isinstance(value, tuple)
+
+
 def has_containers(args, kwargs):
-    """Whether an argument is a list, tuple or dict (the common case, only numbers and
-    arrays, is one class test per argument)."""
+    """Whether an argument is a list, tuple or dict (see :func:`is_container_argument`)."""
     for value in args:
-        if value.__class__ in CONTAINER_CLASSES:
+        if is_container_argument(value):
             return True
     if kwargs:
         for value in kwargs.values():
-            if value.__class__ in CONTAINER_CLASSES:
+            if is_container_argument(value):
                 return True
     return False
 

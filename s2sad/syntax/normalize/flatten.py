@@ -19,6 +19,7 @@ import builtins
 import gast
 
 from ...analysis.lookup import refuse_given_lambda
+from ...errors import FieldReadError
 from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
@@ -37,6 +38,7 @@ from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
+from .tuple_fields import class_attribute_error, field_read
 from .unnamed import unnamed_call_error
 from .views import without_out_none
 
@@ -254,12 +256,14 @@ class Flattener:
             norm.module_names.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
         field = field_item(norm, owner, node.attr)
+        if field is None:   # p.W of a namedtuple the arguments hold (see .tuple_fields)
+            field = field_read(norm, owner, node)
         if field is not None:
             return field
         # (rules.hints reads numpy, which the core never imports: only to word a refusal)
         from ...rules.hints import attribute_hint
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
-                         hint=attribute_hint(node.attr))
+                         hint=attribute_hint(node.attr), kind=FieldReadError)
 
     def item_call(self, node, func):
         """``x.item()``, ``x.item(i)``, ``x.item(i, j)``: ``item_of(x, index)``, for arrays
@@ -559,6 +563,9 @@ def _positions(call):
 def _unknown_method_error(norm, func, node):
     """The refusal of ``owner.name(...)`` of a method s2sad does not know: a method of
     the user's class called through ``self`` names the class spelling that works."""
+    named = class_attribute_error(norm, func.attr, node)   # p._replace(W=...)
+    if named is not None:
+        return named
     through = self_method_refusal(norm.parsed, func) \
         or class_method_hint(norm.parsed, func)   # (self.act(x), model.act(x))
     if through is not None:
