@@ -71,6 +71,7 @@ CASES = {
     "a helper given items": (m.helper_fields, lambda: [layer(), layer()]),
     "a helper in a loop": (m.helper_loop_fields, lambda: [layer(), layer()]),
     "bound to names": (m.bound_field, layer),
+    "getattr with a constant name": (m.getattr_field, layer),
 }
 
 

@@ -25,8 +25,8 @@ from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
 from ..parse import is_user_function
-from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
-                      iterable_choice)
+from .choices import (builtin_choice, builtin_getattr, builtin_power, chained_comparison,
+                      choose, choose_item, iterable_choice)
 from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
@@ -158,11 +158,14 @@ class Flattener:
     def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
         ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
-        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``."""
+        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``, ``getattr(p, "W")``
+        as ``p.W``."""
         norm = self.norm
         if merges(norm.dict_writes, node, target):
             return gast.copy_location(gast.Dict(keys=[None, None],
                                                 values=[node.left, node.right]), node)
+        if isinstance(node, gast.Call) and builtin_getattr(norm, node) is not None:
+            return builtin_getattr(norm, node)   # getattr(p, "W"): p.W
         if isinstance(node, gast.Call) and builtin_power(norm, node):
             return gast.copy_location(gast.BinOp(left=node.args[0], op=gast.Pow(),
                                                  right=node.args[1]), node)
