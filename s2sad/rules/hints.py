@@ -106,6 +106,7 @@ def attribute_hint(name):
             f"(p.{name}, also of one a list, tuple or dict argument holds) are read through "
             f"the Python API, which makes code for the class of the arguments it is called "
             f"with (s2sad.grad(f)(p, x)); a module the CLI writes does not see them: there "
-            f"unpack it (W, b = p) or index it (p[0]); for another object pass the value "
-            f"of '.{name}' as an argument (f(x, k=obj.{name})) or make it a module-level "
-            f"constant")
+            f"unpack it (W, b = p) or index it (p[0]); a dataclass is not taken apart: "
+            f"declare its class a typing.NamedTuple with the same fields; for another "
+            f"object pass the value of '.{name}' as an argument (f(x, k=obj.{name})) or "
+            f"make it a module-level constant")

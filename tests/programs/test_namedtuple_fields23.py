@@ -226,3 +226,26 @@ def _line(f, text):
     import inspect
     lines, first = inspect.getsourcelines(f)
     return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize("cls", [m.FrozenParams, m.Params])
+def test_a_dataclass_is_refused_with_the_namedtuple_that_works(cls):
+    """A dataclass argument is no container (ntuple23 chose the refusal): its attribute
+    is refused at its line when the derivative is called, in every transform; the hint's
+    NamedTuple with the same fields is differentiated."""
+    p = cls(RNG.normal(size=(2, 2)), RNG.normal(size=2))
+    calls = [lambda: s2sad.grad(m.layer_loss)(p, X), lambda: s2sad.vjp(m.layer_loss)(p, X),
+             lambda: s2sad.value_and_grad(m.layer_loss, wrt=1)(p, X),
+             lambda: s2sad.jvp(m.layer_loss, wrt=1)(p, X, X),
+             lambda: s2sad.hessian(m.layer_loss, wrt=1)(p, X)]
+    for call in calls:
+        with pytest.raises(FieldReadError, match="'.W' is not supported") as info:
+            call()
+        assert info.value.location.line == _line(m.layer_loss, "p.W @ x")
+        assert "a dataclass is not taken apart: declare its class a typing.NamedTuple" \
+            in info.value.hint
+    q = m.TypedParams(p.W, p.b)
+    got = s2sad.grad(m.layer_loss)(q, X)
+    assert type(got) is m.TypedParams
+    np.testing.assert_allclose(_flat(got), _flat(_fd_grad(m.layer_loss, q, X)),
+                               rtol=1e-6, atol=1e-8)

@@ -56,8 +56,9 @@ def field_read(norm, owner, node):
         f"here they show none", node,
         hint=f"unpack the value (W, b = p) or index it by position (p[0]); pass the "
              f"namedtuple as an argument, not a value made from it (a namedtuple "
-             f"of different classes in one list is read by position too); for another "
-             f"object pass the value of '.{node.attr}' as an argument")
+             f"of different classes in one list is read by position too); a dataclass "
+             f"is not taken apart: declare its class a typing.NamedTuple with the same "
+             f"fields; for another object pass the value of '.{node.attr}' as an argument")
     index = gast.Constant(value=FieldName(node.attr, refusal), kind=None)
     return gast.Subscript(value=owner, slice=index, ctx=gast.Load())
 
