@@ -84,10 +84,11 @@ class Signature:
 
     def container_params(self):
         """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple), ``prm`` (a
-        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting)."""
+        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting), ``lay`` (a
+        namedtuple ``Layer(W, b)`` whose fields the body reads, ``lay.W``)."""
         r = self.draft.r
-        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested")
-                 if self.draft.has(k)]
+        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested",
+                             "param_fields") if self.draft.has(k)]
         params = []
         for kind in r.sample(kinds, min(len(kinds), r.choice([0, 1, 1, 2]))):
             self.draft.use(kind)
@@ -95,6 +96,10 @@ class Signature:
                 name, spec = "xs", random_spec(self.draft.r, "list", same=r.random() < 0.8)
             elif kind == "param_tuple":
                 name, spec = "tup", random_spec(self.draft.r, "tuple", n=2, same=False)
+            elif kind == "param_fields":   # a namedtuple read by its fields: lay.W
+                name = "lay"
+                spec = ("fields", (("W", _leaf_spec(r.choice([M, W]))),
+                                   ("b", _leaf_spec(r.choice(SHAPES)))))
             elif kind == "param_dict":
                 name = "prm"
                 spec = ("dict", (("W", _leaf_spec(M)), ("b", _leaf_spec(W)))) \
