@@ -38,7 +38,7 @@ from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
-from .tuple_fields import class_attribute_error, field_read
+from .tuple_fields import class_attribute_error, field_read, refuse_array_named_field
 from .unnamed import unnamed_call_error
 from .views import without_out_none
 
@@ -252,6 +252,7 @@ class Flattener:
         if norm.module_names.global_path(node) is not None:
             raise AssertionError("global attribute paths are atoms")  # pragma: no cover
         owner = self.atom(node.value)
+        refuse_array_named_field(norm, node, registry.CONSTANT_ATTRIBUTES, registry.VIEW_ATTRIBUTES)
         if node.attr in registry.CONSTANT_ATTRIBUTES:
             return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
         if node.attr in registry.VIEW_ATTRIBUTES:

@@ -27,17 +27,34 @@ from .. import nodes
 _CLASS_ATTRIBUTES = frozenset({"_fields", "_field_defaults", "_replace", "_asdict", "_make"})
 
 
-def holds_namedtuples(kind):
-    """Whether the kind ``kind`` (``analysis.kinds``) is, or holds, a namedtuple's."""
-    if named_fields(kind) is not None:
-        return True
+def field_names(kind):
+    """The field names of the namedtuples the kind ``kind`` (``analysis.kinds``) is or
+    holds, nested."""
+    found = set(named_fields(kind) or ())
     if not isinstance(kind, tuple) or kind[0] not in ("list", "tuple", "dict"):
-        return False
+        return found
     if kind[0] == "list":
-        return holds_namedtuples(kind[1])
+        return found | field_names(kind[1])
     inner = [kind[2]] + ([v for _, v in kind[1]] if kind[0] == "dict" else list(kind[1]))\
         if kind[1] is not None else [kind[2]]
-    return any(holds_namedtuples(k) for k in inner)
+    for k in inner:
+        found |= field_names(k)
+    return found
+
+
+def refuse_array_named_field(norm, node, *array_attributes):
+    """Refuse ``owner.T`` (an attribute s2sad reads of an array, in ``array_attributes``)
+    where a namedtuple the arguments hold has a field of that name: which of the two
+    the read means is not known where the code is made."""
+    kinds = norm.dict_writes.kinds
+    if not kinds or not any(node.attr in names for names in array_attributes):
+        return
+    if any(node.attr in field_names(k) for k in kinds.values()):
+        raise norm.error(
+            f"'.{node.attr}' is an array's attribute and the name of a field of a "
+            f"namedtuple the arguments hold: s2sad cannot tell which this reads", node,
+            hint=f"read the field by position (p[0]) or unpack the namedtuple (a, b = p); "
+                 f"for the array's, call numpy's function (np.transpose(x) for .T)")
 
 
 def field_read(norm, owner, node):
