@@ -240,7 +240,7 @@ class Program:
         elif "entry_partial" in self.features:   # (... or a partial of f)
             entry, made = "entry", "import functools\nentry = functools.partial(f, kq=0.5)\n"
         if any(p.kind == "tree" and "Layer(" in _tree_source(p.value) for p in self.params):
-            made += "import collections\nLayer = collections.namedtuple('Layer', 'W b')\n"
+            made += "from s2sad.fuzz.program import Layer\n"
         return (f"{self.source.rstrip()}\n\n\n{made}"
                 f"args = {self.args_source()}\n"
                 f"# import s2sad.testing; s2sad.testing.check_grads({entry}, args, "

@@ -1,6 +1,8 @@
 """The signature of ``f``: its parameters (floats and arrays, containers, ints, defaults,
 keyword-only ones) with their sample values, and the decorator."""
 
+import random
+
 import numpy as np
 
 from s2sad.fuzz.constructs import CONTAINER_FEATURES, CONTAINER_SHARE
@@ -87,8 +89,8 @@ class Signature:
         dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting), ``lay`` (a
         namedtuple ``Layer(W, b)`` whose fields the body reads, ``lay.W``)."""
         r = self.draft.r
-        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested",
-                             "param_fields") if self.draft.has(k)]
+        kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested")
+                 if self.draft.has(k)]
         params = []
         for kind in r.sample(kinds, min(len(kinds), r.choice([0, 1, 1, 2]))):
             self.draft.use(kind)
@@ -96,10 +98,6 @@ class Signature:
                 name, spec = "xs", random_spec(self.draft.r, "list", same=r.random() < 0.8)
             elif kind == "param_tuple":
                 name, spec = "tup", random_spec(self.draft.r, "tuple", n=2, same=False)
-            elif kind == "param_fields":   # a namedtuple read by its fields: lay.W
-                name = "lay"
-                spec = ("fields", (("W", _leaf_spec(r.choice([M, W]))),
-                                   ("b", _leaf_spec(r.choice(SHAPES)))))
             elif kind == "param_dict":
                 name = "prm"
                 spec = ("dict", (("W", _leaf_spec(M)), ("b", _leaf_spec(W)))) \
@@ -115,6 +113,15 @@ class Signature:
                         else ("dict", (("enc", inner), ("dec", inner)))
             params.append(Param(name, "tree", spec, _spec_value(spec, r)))
             self.draft.boxes.append(_Box(name, spec, 1.5, param=True))
+        # a namedtuple read by its fields (lay.W), from a stream of its own: the programs
+        # without it are those the seed made before it
+        fr = random.Random(self.draft.seed ^ 0xF1E1D)
+        if self.draft.has("param_fields") and fr.random() < 0.3:
+            self.draft.use("param_fields")
+            spec = ("fields", (("W", _leaf_spec(fr.choice([M, W]))),
+                               ("b", _leaf_spec(fr.choice(SHAPES)))))
+            params.append(Param("lay", "tree", spec, _spec_value(spec, fr)))
+            self.draft.boxes.append(_Box("lay", spec, 1.5, param=True))
         return params
 
     def decorator(self):
