@@ -130,6 +130,13 @@ class SharedWriteError(UnsupportedSyntaxError):
     an array a view), so the Python API raises it for the arguments it was made for."""
 
 
+class FieldReadError(UnsupportedSyntaxError):
+    """An attribute of a local value (``p.W``) the code was made without knowing to be a
+    namedtuple's field.  The Python API makes code for the class of a namedtuple argument
+    (and of one an argument holds), so it raises this when the derivative is called with
+    arguments that do not show one there, not when it is made."""
+
+
 class UndefinedNameError(UnsupportedSyntaxError, NameError):
     """A name the function reads is not defined.  Python looks names up when the code
     runs, so the Python API, which makes a derivative when it is asked for

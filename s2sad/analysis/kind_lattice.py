@@ -11,6 +11,39 @@ _BOTTOM = None   # not assigned yet (internal to the fixed point)
 _CONTAINERS = ("list", "tuple", "dict")
 
 
+class FieldName:
+    """A subscript's index naming a field (``p.W`` read as ``p[FieldName("W")]`` until the
+    kinds tell the position, see ``syntax.normalize.tuple_fields``): :func:`item` reads
+    it on a namedtuple's kind; on any other kind its item is ``UNKNOWN``."""
+
+    __slots__ = ("name", "refusal")
+
+    def __init__(self, name, refusal=None):
+        self.name = name
+        self.refusal = refusal   # (the error raised where the kinds do not tell it)
+
+    def __repr__(self):
+        return f"FieldName({self.name!r})"
+
+
+def named_fields(kind):
+    """The field names of a namedtuple's kind (``("tuple", items, elem, (cls, fields))``,
+    see :func:`kind_of_value`), else None."""
+    if isinstance(kind, tuple) and len(kind) == 4 and kind[0] == "tuple":
+        return kind[3][1]
+    return None
+
+
+def _namedtuple_fields(value):
+    """The field names of a namedtuple ``value`` (its class's ``_fields``, one string a
+    item), else None."""
+    fields = getattr(value.__class__, "_fields", None)
+    if isinstance(fields, tuple) and len(fields) == len(value) \
+            and all(isinstance(f, str) for f in fields):
+        return fields
+    return None
+
+
 def is_container(kind):
     """A list, tuple or dict kind."""
     return isinstance(kind, tuple) and kind[0] in _CONTAINERS
@@ -29,7 +62,13 @@ def element(kind):
 
 
 def item(kind, key):
-    """The kind of ``container[key]`` for a constant ``key`` (an int or a str)."""
+    """The kind of ``container[key]`` for a constant ``key`` (an int, a str, or a
+    :class:`FieldName` of a namedtuple's kind)."""
+    if key.__class__ is FieldName:
+        fields = named_fields(kind)
+        if fields is None or key.name not in fields:
+            return UNKNOWN
+        key = fields.index(key.name)
     if not is_container(kind):
         return LEAF if kind == LEAF else UNKNOWN
     if kind[0] == "tuple" and kind[1] is not None and isinstance(key, int) \
@@ -77,8 +116,9 @@ def join(a, b):
     elem = join(a[2], b[2])
     if a[1] is None or b[1] is None or len(a[1]) != len(b[1]):
         return (a[0], None, elem)
-    if a[0] == "tuple":
-        return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])), elem)
+    if a[0] == "tuple":   # (one namedtuple class: still that class)
+        return ("tuple", tuple(join(x, y) for x, y in zip(a[1], b[1])), elem) + \
+            (a[3:] if a[3:] == b[3:] else ())
     if [k for k, _ in a[1]] != [k for k, _ in b[1]]:
         return ("dict", None, elem)
     return ("dict", tuple((k, join(x, y)) for (k, x), (_, y) in zip(a[1], b[1])), elem)
@@ -92,11 +132,15 @@ def kind_of_value(value):
         return ("list", _join_all(kind_of_value(v) for v in value))
     if cls is tuple:
         return tuple_of(kind_of_value(v) for v in value)
+    if isinstance(value, tuple) and _namedtuple_fields(value) is not None:
+        # a namedtuple: a tuple of its items that knows its class (the code read its fields
+        # by: made again for another class)
+        return tuple_of(kind_of_value(v) for v in value) + ((cls, _namedtuple_fields(value)),)
     if cls is dict:
         keys = list(value)
         if all(isinstance(k, (str, int)) and not isinstance(k, bool) for k in keys):
             return dict_of((k, kind_of_value(value[k])) for k in keys)
         return ("dict", None, _join_all(kind_of_value(v) for v in value.values()))
-    if isinstance(value, (list, tuple, dict)):   # subclasses (a namedtuple...): not known
+    if isinstance(value, (list, tuple, dict)):   # other subclasses (OrderedDict...): not known
         return UNKNOWN
     return LEAF

@@ -37,8 +37,8 @@ from .ops import flatten
 from .type_tests import copies_closure, type_tested
 
 from .kind_lattice import (  # noqa: F401 - the lattice, given here too
-    _BOTTOM, LEAF, UNKNOWN, _join_all, dict_of, element, is_container, is_sequence, item,
-    join, kind_of_value, list_of, tuple_of)
+    _BOTTOM, LEAF, UNKNOWN, FieldName, _join_all, dict_of, element, is_container,
+    is_sequence, item, join, kind_of_value, list_of, named_fields, tuple_of)
 
 # ----------------------------------------------------------------- inference
 
@@ -475,6 +475,8 @@ def _subscript_kind(value, kind_of):
     known, key = _constant_index(index)
     if known:
         return item(base, key)
+    if index.__class__ is gast.Constant and index.value.__class__ is FieldName:
+        return item(base, index.value)   # (p.W, until its position is known)
     if base == LEAF:
         return LEAF
     return element(base)
@@ -523,7 +525,7 @@ def _finished(kind):
         if items is not None:
             items = tuple((k, _finished(v)) for k, v in items) if kind[0] == "dict" \
                 else tuple(_finished(v) for v in items)
-        return (kind[0], items, _finished(kind[2]))
+        return (kind[0], items, _finished(kind[2])) + kind[3:]   # (a namedtuple's class)
     return kind
 
 

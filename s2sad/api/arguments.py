@@ -26,15 +26,21 @@ SPECIALIZING_CLASSES = CONTAINER_CLASSES + (
     types.FunctionType, functools.partial, types.BuiltinFunctionType, np.ufunc)
 
 
+def is_container_argument(value):
+    """Whether code is made for ``value`` one by one: a list, tuple (a namedtuple too: the
+    code made for it reads its fields) or dict by its structure, a function by its
+    identity (for numbers and arrays, one class test and one ``isinstance``)."""
+    return value.__class__ in SPECIALIZING_CLASSES or isinstance(value, tuple)
+
+
 def has_containers(args, kwargs):
-    """Whether an argument is a list, tuple or dict (the common case, only numbers and
-    arrays, is one class test per argument)."""
+    """Whether code is made for an argument one by one (see :func:`is_container_argument`)."""
     for value in args:
-        if value.__class__ in SPECIALIZING_CLASSES:
+        if is_container_argument(value):
             return True
     if kwargs:
         for value in kwargs.values():
-            if value.__class__ in SPECIALIZING_CLASSES:
+            if is_container_argument(value):
                 return True
     return False
 

@@ -16,12 +16,12 @@ import types
 import weakref
 
 from ..emit import compile_module
-from ..errors import SharedWriteError, UndefinedNameError
+from ..errors import FieldReadError, SharedWriteError, UndefinedNameError
 from ..syntax.function_args import CalledParameterError
 from ..rules import registry as _registry
 from ..runtime.duck import called_with, duck_among
 from ..syntax import wrappers
-from .arguments import SPECIALIZING_CLASSES, argument_kinds, has_containers
+from .arguments import argument_kinds, has_containers, is_container_argument
 from .core import defaults_kinds, global_name, same
 from .foreign import refuse_foreign_arguments
 from .ranked import Ranked
@@ -179,7 +179,8 @@ class Bound:
         self.shown_by = []   # weak references to the functions whose .source is this text
         try:
             self._rebuild()
-        except (SharedWriteError, UndefinedNameError, CalledParameterError) as exc:
+        except (SharedWriteError, UndefinedNameError, CalledParameterError,
+                FieldReadError) as exc:
             if kinds is not None or ranks is not None:
                 raise
             self.refusal, self.entry = exc, None
@@ -272,7 +273,7 @@ class Bound:
         the one made for the structure of ``args`` and ``kwargs`` when one is a container."""
         refuse_foreign_arguments(self.func, args, kwargs)   # (a deque, a set: see foreign)
         for value in args:
-            if value.__class__ in SPECIALIZING_CLASSES:   # (a list, a function...)
+            if is_container_argument(value):   # (a list, a namedtuple, a function...)
                 return self.specialized(args, kwargs).current()
         if kwargs and has_containers((), kwargs):
             return self.specialized(args, kwargs).current()

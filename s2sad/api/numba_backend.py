@@ -39,7 +39,7 @@ import warnings
 import weakref
 
 from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
-from .arguments import SPECIALIZING_CLASSES, has_containers
+from .arguments import has_containers, is_container_argument
 from .compile_lock import serialize_compiles
 from .numba_integers import hazard as integer_hazard
 from .numba_messages import (_HELPER, _HELPER_TODO, _OPTIONAL_VALUE, _OWN_LIMITATION,  # noqa: F401
@@ -238,7 +238,7 @@ class NumbaBound:
 
     def _entry_of(self, args, kwargs):
         for value in args:
-            if value.__class__ in SPECIALIZING_CLASSES:
+            if is_container_argument(value):
                 return self.bound.specialized(args, kwargs).entry
         if kwargs and has_containers((), kwargs):
             return self.bound.specialized(args, kwargs).entry

@@ -32,7 +32,7 @@ import s2sad.fuzz.outside as outside
 from s2sad.fuzz.agreement import _check_layout, _flatten, _layout_problem, _unchanged
 from s2sad.fuzz.loader import _s2sad_error_types
 from s2sad.runtime.closures import held_value
-from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like
+from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like, rebuilt
 
 #: seconds for one run of the command line (a fresh interpreter importing s2sad and numpy)
 CLI_TIMEOUT = 120.0
@@ -256,6 +256,11 @@ def _cli_refusal(prog, f, flavor, args, message, target, modes):
     """The command line refused: what the API does with the same function."""
     if target == "numba" and "numba" in message:   # (the API falls back to numpy)
         return "numba-fallback", f"the command line's --target numba: {message}"
+    if "param_fields" in prog.features and "is not supported" in message \
+            and "through the Python API" in message:
+        # (README, "Lists, tuples and dicts": a module the command line writes does not
+        # see the arguments, so it reads no namedtuple's fields: refused at the read)
+        return "refused:param_fields", f"the command line: {message}"
     try:
         if flavor == "jvp":
             tangents = [_ones_like(args[i]) for i in prog.wrt]   # (a container's too)
@@ -326,7 +331,7 @@ def _misfit(tree):
         first = next(iter(tree))
         return {**tree, first: _misfit(tree[first])}
     if isinstance(tree, (list, tuple)) and tree:
-        return type(tree)([_misfit(tree[0]), *tree[1:]])
+        return rebuilt(tree, [_misfit(tree[0]), *tree[1:]])
     return np.stack([np.asarray(tree, dtype=float)] * 2)
 
 

@@ -477,7 +477,7 @@ for _table in (GAP_PROBES, EFFECT_PROBES, CLAIM_PROBES, LIST_PROBES, CLASS_PROBE
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
 CONTAINER_FEATURES = frozenset({
     "list_literal", "tuple_literal", "dict_literal", "nested_literal",
-    "param_list", "param_tuple", "param_dict", "param_nested",
+    "param_list", "param_tuple", "param_dict", "param_nested", "param_fields",
     "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
     "list_mutate", "dict_write", "dict_get", "param_write",
     "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",

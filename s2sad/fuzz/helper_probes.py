@@ -1,9 +1,12 @@
 """The probes of ``generator/helper_returns.py``'s constructs (a helper returning another
 helper's result after an early return; a derivative of a helper bound to a local name and
-called by it): (source, args) of a tiny function using each, made
-:class:`~s2sad.fuzz.constructs.Construct` rows there."""
+called by it) and of ``param_fields`` (``generator/signature.py``: a namedtuple parameter
+read by its fields, in ``f`` and in a helper given it): (source, args) of a tiny function
+using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
+
+from s2sad.fuzz.program import Layer
 
 HELPER_PROBES = {
     # second order once dropped the result returned after the early return
@@ -20,4 +23,9 @@ HELPER_PROBES = {
         "def f(x):\n    ld1 = s2sad.grad(eh1)\n    lx = x\n    for i in range(2):\n"
         "        lx = lx - 0.1 * ld1(lx)\n    return np.sum(lx * lx) + np.sum(ld1(x) * x)\n",
         (np.array([0.5, 0.1, -0.3]),)),
+    # ntuple23: lay.W was refused ("the attribute '.W' is not supported")
+    "param_fields": (
+        "def g(c):\n    return np.tanh(c.W @ C3 + c.b)\n\n\n"
+        "def f(lay):\n    return np.sum(g(lay) * lay.b) + len(lay)\n",
+        (Layer(np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]), np.array([0.4, -0.2])),)),
 }

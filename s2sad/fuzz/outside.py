@@ -22,7 +22,7 @@ import numpy as np
 from s2sad import errors
 from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS
 from s2sad.fuzz.agreement import ATOL, RTOL, _close, _describe_mismatch, _flatten
-from s2sad.fuzz.program import _random_like, _tree_copy, cotangent_like
+from s2sad.fuzz.program import _random_like, _tree_copy, cotangent_like, rebuilt
 
 
 # ------------------------------------------------------------------ globals passed
@@ -251,7 +251,7 @@ def _zeros(value):
     if isinstance(value, dict):
         return {k: _zeros(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_zeros(v) for v in value)
+        return rebuilt(value, [_zeros(v) for v in value])
     return 0.0
 
 

@@ -2,6 +2,7 @@
 parameters may be: copies, flattening, random directions, equality."""
 
 import ast
+import collections
 import types
 from dataclasses import dataclass
 from typing import List, Tuple
@@ -61,11 +62,22 @@ LAYOUT_SOURCE = {"F": "np.asfortranarray({})", "T": "np.array({}.T, order='C').T
 # structure (the same types, lengths and keys in the same order) whose leaves have the
 # shapes of the primal's.
 
+def rebuilt(like, items):
+    """A list or tuple of ``like``'s class holding ``items`` (a namedtuple takes them as
+    its fields)."""
+    cls = type(like)
+    return cls(*items) if hasattr(cls, "_fields") else cls(items)
+
+
+#: the namedtuple class of the parameters that read their fields (``param_fields``)
+Layer = collections.namedtuple("Layer", "W b")
+
+
 def _tree_map(fn, value):
     if isinstance(value, dict):
         return {k: _tree_map(fn, v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_tree_map(fn, v) for v in value)
+        return rebuilt(value, [_tree_map(fn, v) for v in value])
     return fn(value)
 
 
@@ -88,6 +100,9 @@ def _tree_source(value):
         return "{" + ", ".join(f"{k!r}: {_tree_source(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_tree_source(v) for v in value) + "]"
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return f"{type(value).__name__}(" + ", ".join(
+            f"{k}={_tree_source(v)}" for k, v in zip(value._fields, value)) + ")"
     if isinstance(value, tuple):
         return "(" + ", ".join(_tree_source(v) for v in value) + ("," if len(value) == 1
                                                                     else "") + ")"
@@ -145,7 +160,7 @@ def _tree_axpy(x, t, d):
     if isinstance(x, dict):
         return {k: _tree_axpy(x[k], t, d[k]) for k in x}
     if isinstance(x, (list, tuple)):
-        return type(x)(_tree_axpy(a, t, b) for a, b in zip(x, d))
+        return rebuilt(x, [_tree_axpy(a, t, b) for a, b in zip(x, d)])
     if isinstance(x, np.ndarray):
         step = t * np.asarray(d)
         out = np.empty_like(x, dtype=np.result_type(x, step))   # (order='K': x's layout)
@@ -224,6 +239,8 @@ class Program:
             entry = "fe"
         elif "entry_partial" in self.features:   # (... or a partial of f)
             entry, made = "entry", "import functools\nentry = functools.partial(f, kq=0.5)\n"
+        if any(p.kind == "tree" and "Layer(" in _tree_source(p.value) for p in self.params):
+            made += "from s2sad.fuzz.program import Layer\n"
         return (f"{self.source.rstrip()}\n\n\n{made}"
                 f"args = {self.args_source()}\n"
                 f"# import s2sad.testing; s2sad.testing.check_grads({entry}, args, "

@@ -102,7 +102,11 @@ def attribute_hint(name):
         return f"call the numpy function instead (np.{name}(x))"
     return (f"s2sad reads these attributes of arrays: "
             f"{', '.join('.' + a for a in sorted(registry.CONSTANT_ATTRIBUTES | set(registry.VIEW_ATTRIBUTES)))}, "
-            f"and not the attributes of other objects: a namedtuple argument is read by "
-            f"unpacking it (W, b = p) or by position (p[0]); for another object pass the value "
-            f"of '.{name}' as an argument (f(x, k=obj.{name})) or make it a module-level "
-            f"constant")
+            f"and not the attributes of other objects: the fields of a namedtuple argument "
+            f"(p.{name}, also of one a list, tuple or dict argument holds) are read through "
+            f"the Python API, which makes code for the class of the arguments it is called "
+            f"with (s2sad.grad(f)(p, x)); a module the CLI writes does not see them: there "
+            f"unpack it (W, b = p) or index it (p[0]); a dataclass is not taken apart: "
+            f"declare its class a typing.NamedTuple with the same fields; for another "
+            f"object pass the value of '.{name}' as an argument (f(x, k=obj.{name})) or "
+            f"make it a module-level constant")

@@ -1,6 +1,8 @@
 """The signature of ``f``: its parameters (floats and arrays, containers, ints, defaults,
 keyword-only ones) with their sample values, and the decorator."""
 
+import random
+
 import numpy as np
 
 from s2sad.fuzz.constructs import CONTAINER_FEATURES, CONTAINER_SHARE
@@ -84,7 +86,8 @@ class Signature:
 
     def container_params(self):
         """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple), ``prm`` (a
-        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting)."""
+        dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting), ``lay`` (a
+        namedtuple ``Layer(W, b)`` whose fields the body reads, ``lay.W``)."""
         r = self.draft.r
         kinds = [k for k in ("param_list", "param_tuple", "param_dict", "param_nested")
                  if self.draft.has(k)]
@@ -110,6 +113,15 @@ class Signature:
                         else ("dict", (("enc", inner), ("dec", inner)))
             params.append(Param(name, "tree", spec, _spec_value(spec, r)))
             self.draft.boxes.append(_Box(name, spec, 1.5, param=True))
+        # a namedtuple read by its fields (lay.W), from a stream of its own: the programs
+        # without it are those the seed made before it
+        fr = random.Random(self.draft.seed ^ 0xF1E1D)
+        if self.draft.has("param_fields") and fr.random() < 0.3:
+            self.draft.use("param_fields")
+            spec = ("fields", (("W", _leaf_spec(fr.choice([M, W]))),
+                               ("b", _leaf_spec(fr.choice(SHAPES)))))
+            params.append(Param("lay", "tree", spec, _spec_value(spec, fr)))
+            self.draft.boxes.append(_Box("lay", spec, 1.5, param=True))
         return params
 
     def decorator(self):

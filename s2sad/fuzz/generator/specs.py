@@ -3,10 +3,12 @@
 import numpy as np
 
 from s2sad.fuzz.ops import S, SHAPES
+from s2sad.fuzz.program import Layer
 
 #
 # The generator knows the structure of every container it writes (a "spec"):
-# ("leaf", shape), ("list", items), ("tuple", items), ("dict", ((key, spec), ...)).
+# ("leaf", shape), ("list", items), ("tuple", items), ("dict", ((key, spec), ...)),
+# ("fields", (("W", spec), ("b", spec))): a namedtuple (program.Layer) read by its fields.
 
 #: keys of generated dicts (a new key is one of these not yet in the dict)
 KEYS = ("a", "b", "w", "u", "pos", "vel", "W", "bias")
@@ -17,9 +19,11 @@ def _leaf_spec(shape):
 
 
 def _spec_items(spec):
-    """(accessor source, item spec) of a container spec: ``[0]``, ``['W']``."""
+    """(accessor source, item spec) of a container spec: ``[0]``, ``['W']``, ``.W``."""
     if spec[0] == "dict":
         return [(f"[{k!r}]", s) for k, s in spec[1]]
+    if spec[0] == "fields":
+        return [(f".{k}", s) for k, s in spec[1]]
     if spec[0] in ("list", "tuple"):
         return [(f"[{i}]", s) for i, s in enumerate(spec[1])]
     return []
@@ -48,6 +52,8 @@ def _spec_value(spec, r):
         return float(values[0]) if shape == S else np.array(values).reshape(shape)
     if spec[0] == "dict":
         return {k: _spec_value(s, r) for k, s in spec[1]}
+    if spec[0] == "fields":
+        return Layer(*[_spec_value(s, r) for _, s in spec[1]])
     items = [_spec_value(s, r) for s in spec[1]]
     return items if spec[0] == "list" else tuple(items)
 

@@ -11,6 +11,7 @@ import gast
 from ...errors import SharedWriteError
 from .. import nodes
 from ..formatting import spelled
+from .tuple_fields import field_store_error, namedtuple_class, unknown_class_error
 from .views import is_view_index, is_whole_index, slice_bound
 
 
@@ -91,13 +92,17 @@ def nested_store_error(norm, target, base):
         name = base.value.id
         hint = f"write into {name} itself, indexed where {outer} reads it, or bind a " \
                f"new array: item = {outer}.copy(); item[{inner}] = ..."
+        if namedtuple_class(norm, base.value) is not None:   # (a namedtuple's field)
+            hint = f"bind a new array and read it where {outer} is read: {base.attr} = " \
+                   f"{outer}.copy(); {base.attr}[{inner}] = ..."
         if base.attr == "flat":   # (Y.flat[k]: the k-th item in C order)
             hint = (f"index the flattened array and reshape it back: flat = "
                     f"{name}.flatten(); flat[{inner}] = ...; {name} = "
                     f"flat.reshape({name}.shape)")
         return norm.error(
             f"a write through {outer} ({outer}[{inner}] = ...) is not supported: s2sad "
-            f"follows writes into an array by its own name", target, hint=hint)
+            f"follows writes into an array by its own name", target, hint=hint,
+            kind=unknown_class_error(norm, base.value))
     if not (isinstance(base, gast.Subscript) and isinstance(base.value, gast.Name)):
         return norm.error("write into one array at a time: x[i, j] = ..., not "
                           "x[i][j] = ...", target,
@@ -224,12 +229,16 @@ def attribute_store_error(norm, target, value=None, update=None):
     given = spelled(value) if value is not None and update is None else "..."
     written = f"{owner}.{attr} {op} {given}"
     words = _ATTRIBUTE_WORDS.get(attr)
+    named = field_store_error(norm, target, written)   # (a namedtuple's: immutable)
+    if named is not None:
+        return named
     if words is None:
         return norm.error(
             f"assigning an attribute ({written}) changes the object {owner} holds in "
             f"place: s2sad follows the values bound to names, not attributes set", target,
             hint=f"bind the value to a name ({attr} = ...) and read that name where "
-                 f"{owner}.{attr} is read (pass it to the functions that read it)")
+                 f"{owner}.{attr} is read (pass it to the functions that read it)",
+            kind=unknown_class_error(norm, target.value))
     message, hint = words
     shape = given if given != "..." else "shape"
     return norm.error(f"{written}: " + message.format(o=owner), target,

@@ -137,6 +137,19 @@ def choose(flat, node, target, better):
     return kept.id
 
 
+def builtin_getattr(norm, node):
+    """``getattr(p, "W")`` (a constant name, no default) as the attribute ``p.W`` it
+    reads, else None."""
+    if _builtin_call(norm, node, ("getattr",), lambda n: n == 2) is not builtins.getattr:
+        return None
+    name = node.args[1]
+    if not (isinstance(name, gast.Constant) and isinstance(name.value, str)
+            and name.value.isidentifier()):
+        return None
+    return gast.copy_location(gast.Attribute(value=node.args[0], attr=name.value,
+                                             ctx=gast.Load()), node)
+
+
 def builtin_power(norm, node):
     """Is ``node`` the builtin ``pow(a, b)`` (two values given by position, or a third
     that is ``None``: no modulus), ``a ** b``?  ``pow(a, b, m)`` of a modulus ``m`` is

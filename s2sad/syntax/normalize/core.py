@@ -82,6 +82,7 @@ from .sourceforms import lower_source_forms
 from .scope import Scope
 from .sharing import AliasRecorder
 from .trees import containers_and_loops, is_atomic
+from .tuple_fields import resolve as resolve_fields
 from .views import writes_in_place
 from .writechecks import WriteChecks
 from .writes import op_symbol
@@ -321,6 +322,7 @@ class _Normalizer:
         for stmt in body:
             self.source = self.parsed.source_ref(stmt)
             self.statement(stmt)
+        resolve_fields(self, self.out, self.dict_writes.kinds)   # p.W: p[0] (.tuple_fields)
         if self.functionalized and not (self.out and isinstance(self.out[-1], gast.Return)):
             self.emit(nodes.ret(self.returned(nodes.const(None))))   # (None, new values)
         self.writes.check_writes()

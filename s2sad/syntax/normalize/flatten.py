@@ -19,14 +19,15 @@ import builtins
 import gast
 
 from ...analysis.lookup import refuse_given_lambda
+from ...errors import FieldReadError
 from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
 from ..function_args import called_parameter_error
 from ..parse import is_user_function
-from .choices import (builtin_choice, builtin_power, chained_comparison, choose, choose_item,
-                      iterable_choice)
+from .choices import (builtin_choice, builtin_getattr, builtin_power, chained_comparison,
+                      choose, choose_item, iterable_choice)
 from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
 from .derivatives import bound_as_the_api, made_here
@@ -39,6 +40,7 @@ from .maps import maps_read_whole
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
+from .tuple_fields import class_attribute_error, field_read, refuse_array_named_field
 from .unnamed import unnamed_call_error
 from .views import without_out_none
 
@@ -158,11 +160,14 @@ class Flattener:
     def spelled_as(self, node, target=None):
         """``node``, or the expression it computes as s2sad differentiates it:
         ``d | {...}`` as ``{**d, **{...}}`` (a new dict with the items of both, the right
-        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``."""
+        one's win; see ``dicts.merges``), ``pow(a, b)`` as ``a ** b``, ``getattr(p, "W")``
+        as ``p.W``."""
         norm = self.norm
         if merges(norm.dict_writes, node, target):
             return gast.copy_location(gast.Dict(keys=[None, None],
                                                 values=[node.left, node.right]), node)
+        if isinstance(node, gast.Call) and builtin_getattr(norm, node) is not None:
+            return builtin_getattr(norm, node)   # getattr(p, "W"): p.W
         if isinstance(node, gast.Call) and builtin_power(norm, node):
             return gast.copy_location(gast.BinOp(left=node.args[0], op=gast.Pow(),
                                                  right=node.args[1]), node)
@@ -249,6 +254,7 @@ class Flattener:
         if norm.module_names.global_path(node) is not None:
             raise AssertionError("global attribute paths are atoms")  # pragma: no cover
         owner = self.atom(node.value)
+        refuse_array_named_field(norm, node, registry.CONSTANT_ATTRIBUTES, registry.VIEW_ATTRIBUTES)
         if node.attr in registry.CONSTANT_ATTRIBUTES:
             return gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
         if node.attr in registry.VIEW_ATTRIBUTES:
@@ -256,12 +262,14 @@ class Flattener:
             norm.module_names.use_numpy(dotted, target)
             return anno.set(nodes.call(dotted, [owner]), anno.CALLEE, target)
         field = field_item(norm, owner, node.attr)
+        if field is None:   # p.W of a namedtuple the arguments hold (see .tuple_fields)
+            field = field_read(norm, owner, node)
         if field is not None:
             return field
         # (rules.hints reads numpy, which the core never imports: only to word a refusal)
         from ...rules.hints import attribute_hint
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
-                         hint=attribute_hint(node.attr))
+                         hint=attribute_hint(node.attr), kind=FieldReadError)
 
     def item_call(self, node, func):
         """``x.item()``, ``x.item(i)``, ``x.item(i, j)``: ``item_of(x, index)``, for arrays
@@ -559,6 +567,9 @@ def _positions(call):
 def _unknown_method_error(norm, func, node):
     """The refusal of ``owner.name(...)`` of a method s2sad does not know: a method of
     the user's class called through ``self`` names the class spelling that works."""
+    named = class_attribute_error(norm, func.attr, node)   # p._replace(W=...)
+    if named is not None:
+        return named
     through = self_method_refusal(norm.parsed, func) \
         or class_method_hint(norm.parsed, func)   # (self.act(x), model.act(x))
     if through is not None:
