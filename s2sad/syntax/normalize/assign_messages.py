@@ -299,3 +299,23 @@ def _source(node):
     if isinstance(node, gast.Tuple) and text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
     return text
+
+
+def refuse_missing_method(norm, owner, func, node):
+    """``owner``, the atom of the method call ``node``'s value; refused where it holds a
+    list (or a dict) the function made, whose class has no such method (``xs.sum()``):
+    Python raises AttributeError there, where numpy's function of the same name would
+    compute a number (stranger23c)."""
+    if not isinstance(owner, gast.Name):
+        return owner
+    held = list if owner.id in norm.aliases.list_values else \
+        dict if owner.id in norm.dicts else None
+    if held is None or hasattr(held, func.attr):
+        return owner
+    written = spelled(func.value)
+    raise norm.error(
+        f"{written!r} holds a {held.__name__}, which has no method .{func.attr}(): "
+        f"Python raises AttributeError: '{held.__name__}' object has no attribute "
+        f"'{func.attr}' here", node,
+        hint=f"make it an array first, {written} = np.array({written}), whose method "
+             f".{func.attr}() numpy has (or call numpy's function of its items)")

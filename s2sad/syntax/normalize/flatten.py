@@ -25,6 +25,7 @@ from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
 from ..function_args import called_parameter_error
+from .assign_messages import refuse_missing_method
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_getattr, builtin_power, chained_comparison,
                       choose, choose_item, iterable_choice)
@@ -361,7 +362,7 @@ class Flattener:
                     return drawn
                 raise _unknown_method_error(norm, func, node)
             target, dotted = entry
-            owner = self.atom(func.value)
+            owner = refuse_missing_method(norm, self.atom(func.value), func, node)   # (a list's)
             if registry.runtime_method(target):   # (x.flatten(): s2sad's flatten_of)
                 norm.helpers[dotted] = target
             else:
