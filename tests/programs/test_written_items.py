@@ -136,3 +136,8 @@ def test_a_local_function_called_before_the_write_reads_the_row_as_python_does()
     value, grad = s2sad.value_and_grad(func)(M.copy())
     assert value == pytest.approx(func(M.copy()), rel=1e-12)
     np.testing.assert_allclose(grad, _central(func, M), atol=1e-6)
+
+
+def test_the_open_finding_is_closed():
+    from s2sad.fuzz.open_findings import OPEN_FINDINGS
+    assert not any(row[-1] == "open:items_of_a_written_parameter" for row in OPEN_FINDINGS)
