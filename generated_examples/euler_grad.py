@@ -30,6 +30,7 @@ def final_state_value_and_grad(k, y0, steps):
         # line 9: for step in range(steps):
         tape.push(y)
         y = y_1
+    # line 11: return y
     ensure_scalar_output(y, 'final_state')
     y_out = y
     # grad of line 9: for step in range(steps):

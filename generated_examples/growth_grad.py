@@ -18,8 +18,14 @@ from s2sad.runtime import (
 def grow_value_and_grad(x, rate):
     tape = Stack()
     # line 8: while True:
+    #       x = x * rate + 0.1 * np.sin(x)
+    #       steps = steps + 1
+    #       if x > 5.0 or steps >= 100:
+    #           break
     broke = False
+    # line 7: steps = 0
     steps = 0
+    # line 8: while True:
     x_1 = x
     n_iter = 0
     cond = not broke

@@ -13,6 +13,7 @@ def loss_value_and_grad(x, w, y):
     dot = np.dot(x, w)
     sub = dot - y
     z = sub ** 2
+    # line 8: return z
     ensure_scalar_output(z, 'loss')
     # grad of line 7: z = (np.dot(x, w) - y) ** 2
     sub_bar = 2.0 * sub

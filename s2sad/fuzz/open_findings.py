@@ -7,14 +7,12 @@ program are checked all the same.  A new open finding is a row here."""
 #: s2sad's open findings of gap_forms' features (README, "Trust and speed, measured"):
 #: (feature, mode or None, kind of failure, words of the message, the open kind)
 OPEN_FINDINGS = (
-    # a list of items of an array parameter (``[x[0], x[1] * 2.0]``: numbers, not views)
-    # beside an in-place write into the parameter (``x *= -0.75``): refused as a write that
-    # "would also change the list or tuple that holds 'x'" (a false refusal, located)
-    ("item_delete", None, "false-refusal:param_array_write",
-     "would also change the list or tuple that holds", "open:items_of_a_written_parameter"),
-    # (fixed since, with regression tests: a recursive helper mapping a nested container
-    # ([rm(c) for c in t], np.cos(t) * t) read after a write into its argument, refused as
-    # one that may return it (tests/programs/test_recursive_returns.py); the second
+    # (fixed since, with regression tests: items of an array parameter in a list
+    # ([x[0], x[1] * 2.0]) beside an in-place write into it (x *= -0.75), refused as a
+    # write changing the list that holds x: tests/programs/test_written_items.py; a
+    # recursive helper mapping a nested container ([rm(c) for c in t], np.cos(t) * t)
+    # read after a write into its argument, refused as one that may return it
+    # (tests/programs/test_recursive_returns.py); the second
     # derivatives of map(h, xs), of sum(lists, []), a defaultdict or a Counter in a
     # helper; a partial with a default
     # parameter; a module lambda taken for one that may return its argument; a Hessian

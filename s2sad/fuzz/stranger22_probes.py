@@ -26,4 +26,10 @@ STRANGER22_PROBES = {
     "loop_else": ("def f(x):\n    s = x[0]\n    x[2]\n    for v in x:\n        s = s + v * x[1]\n"
                   "    else:\n        s = s * 2.0\n    return s\n",
                   (np.array([0.5, 0.1, -0.3]),)),
+    # items of a 1-d array (numbers) in a list, a dict, then the array written in place
+    "written_items": ("def f(x):\n    wc = [x[0], x[1] * 2.0]\n    x *= -0.75\n"
+                      "    wy = x * 1.0\n    wd = {'a': wy[0], 'b': (wy[1], np.sin(wy[2]))}\n"
+                      "    wy[1:] = wy[1:] * 0.5\n"
+                      "    return wc[0] * wc[1] + wd['a'] * wd['b'][1] + np.sum(wy * x)\n",
+                      (np.array([0.5, 0.1, -0.3]),)),
 }

@@ -34,6 +34,10 @@ def copy(src, dst, *keys):
 RUN_UNUSED = "s2sad_run_unused"
 #: on a normalized For/While: the names carried from one iteration to the next
 CARRIED = "s2sad_carried"
+#: on the constant a user's name is bound to, which the normalizer folds (``total =
+#: 0.0`` emits nothing): the SourceRef of that statement, which the copy a loop makes
+#: of it (``total = 0.0`` before the loop) is placed under, as its comment says
+BOUND_AT = "s2sad_bound_at"
 #: on a normalized While: the name counting its iterations
 TRIPS = "s2sad_trips"
 #: on the BinOp a name's augmented assignment ``x += v`` becomes (``x_1 = x + v``): numpy

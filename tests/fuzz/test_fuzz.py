@@ -856,6 +856,13 @@ CONSTRUCT_SIGNS.update({
                           r"def fd\d+\(y, c, g=fr\d+\)"],
     "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
                      r"\n    import numpy as npl\n"],
+    "written_items": [r"wc\d+ = \[\w+\[0\], \w+\[1\] \* 2\.0\]", r"wc\d+ = \(\w+\[0\], np\.sin",
+                      r"wc\d+ = \{'a': ", r"wc\d+ = \[\(\w+\[0\], 1\.5\)",
+                      r"wc\d+\.append\(\w+\[1\] \* 3\.0\)", r"\n\s+wy\d+ = \w+ \* 1\.0",
+                      r"\n\s+\w+ \*= -0\.75\n\s+wt\d+", r"\n\s+wy\d+ \+= 0\.5",
+                      r"\n\s+\w+ -= 0\.25\n\s+wt\d+", r"\n\s+\w+ /= 2\.0\n\s+wt\d+",
+                      r"\n\s+(\w+)\[1:\] = \1\[1:\] \* 0\.5\n\s+wt\d+",
+                      r"\n\s+(\w+)\[\.\.\.\] = np\.tanh\(\1\)"],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

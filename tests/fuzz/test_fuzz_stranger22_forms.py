@@ -1,7 +1,8 @@
 """The generator's forms a README-only user found refused or mis-hinted
 (``stranger22_forms.py``): a helper's result held on a path not taken, written through;
 ``del``/``pop`` of list and dict items; ``sorted`` with ``reverse``/``key``; a loop's
-``else`` without ``break`` and a bare subscript statement."""
+``else`` without ``break`` and a bare subscript statement; items of an array in a
+container, then the array written in place."""
 
 import re
 
@@ -31,7 +32,9 @@ def test_every_form_is_written():
     sources = [fuzz.generate(seed, max_statements=4).source for seed in range(400)]
     for shape in (r"av\d+ = ia\d+\(ay\d+\) if", r"if \w+\[1\] < -50\.0:", r"del dl\d+\[",
                   r"del dd\d+\['a'\]", r"dd\d+\.pop\('z', ", r"key=abs, reverse=",
-                  r"reverse=True\)", r"^    else:$", r"^    \w+\[\d\]$"):
+                  r"reverse=True\)", r"^    else:$", r"^    \w+\[\d\]$",
+                  r"^    wc\d+ = \[\w+\[0\], ", r"^    wc\d+ = \{'a': \w+\[0\]",
+                  r"^    wc\d+\.append\(", r"^    \w+ \*= -0\.75\n    wt\d+ = ", r"^    wy\d+\[1:\] = "):
         assert any(re.search(shape, s, re.M) for s in sources), shape
 
 

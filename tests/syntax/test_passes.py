@@ -87,6 +87,7 @@ def test_emitted_seed_gradient_is_three_adjoint_lines():
             dot = np.dot(x, w)
             sub = dot - y
             z = sub ** 2
+            # line 10: return z
             ensure_scalar_output(z, 'seed')
             # grad of line 9: z = (np.dot(x, w) - y) ** 2
             sub_bar = 2.0 * sub

@@ -275,8 +275,9 @@ def test_jvp_of_a_branch():
 def test_jvp_of_a_loop_makes_the_carried_tangent_canonical_first():
     assert jvp_text(looped, ("x",)) == textwrap.dedent("""\
         def looped_jvp(x, n, x_dot):
-            # line 23: for i in range(n):
+            # line 22: s = 0.0
             s = 0.0
+            # line 23: for i in range(n):
             s_dot = 0.0
             for i in range(n):
                 # line 24: s = s + x * i

@@ -128,6 +128,7 @@ def test_dump_stages_are_what_ran():
             spare = x * 2.0
             # line 37: y = x * x
             y = x * x
+            # line 38: return y
             ensure_scalar_output(y, 'unused')
             # grad of line 37: y = x * x
             x_bar = 1.0 * x

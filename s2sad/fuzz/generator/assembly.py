@@ -191,7 +191,7 @@ class Generator:
         # wrapper reading an array argument after the call would see f's writes into it)
         # (nor a pole: the wrapper's arithmetic around an infinite value)
         if self.draft.has("decorator") and self.draft.output in ("scalar", "array") \
-                and not {"param_write", "param_array_write", "none_buffer",
+                and not {"param_write", "param_array_write", "none_buffer", "written_items",
                          "float_pole", "entry_partial", "entry_lambda"} & self.draft.used \
                 and self.draft.r.random() < 0.25:
             self.draft.use("decorator")

@@ -162,7 +162,7 @@ class Assignments:
             return
         if is_atomic(value) or (isinstance(value, gast.Attribute)
                                  and norm.module_names.global_path(value) is not None):
-            norm.env[user_name] = norm.flat.atom(value)
+            norm.env[user_name] = _bound_at(norm.flat.atom(value), norm.source)
             return
         result = norm.flat.operation(value, target=user_name)
         norm.env[user_name] = nodes.name(result)
@@ -432,6 +432,14 @@ class Assignments:
         # check's message, or drops it where no other array can be reached
         pending = None if checked else norm.writes.check_not_inplace(current, "", hint, stmt)
         norm.writes.record_write(current.id, stmt, target.id, stmt.op, pending)
+
+
+def _bound_at(atom, source):
+    """``atom``, or for a constant (folded: nothing emitted) a copy marked with the
+    statement ``source`` binding it, where a loop's copy of it is placed."""
+    if isinstance(atom, gast.Constant):
+        return anno.set(nodes.clone(atom), anno.BOUND_AT, source)
+    return atom
 
 
 def _update_through_view(assigns, stmt, target, current):

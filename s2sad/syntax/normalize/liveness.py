@@ -57,6 +57,56 @@ def live_after(root, node, name, cache):
     return False
 
 
+def closure_reads(root, cache):
+    """name -> how a local function or lambda of ``root`` that reads it from around it
+    (not as its own parameter) may be called: the name it is bound to where every use
+    of that name is a call in ``root``'s own code (a call after a write reads the
+    name's value then, wherever the ``def`` or the lambda stands), or None where it may
+    be called from anywhere (passed on, stored, unnamed, called by another closure)."""
+    key = ("closure reads", id(root))
+    found = cache.get(key)
+    if found is not None:
+        return found
+    found, parents, inside = {}, {}, set()
+    for parent in nodes.walk(root):
+        for child in gast.iter_child_nodes(parent):
+            parents[id(child)] = parent
+    closures = [n for n in nodes.walk(root)
+                if n is not root and isinstance(n, (gast.FunctionDef, gast.Lambda))]
+    for closure in closures:
+        inside.update(id(n) for n in nodes.walk(closure) if n is not closure)
+    for closure in closures:
+        own = {n.id for n in nodes.names(closure.args)}
+        body = closure.body if isinstance(closure, gast.FunctionDef) else [closure.body]
+        read = {n.id for part in body for n in nodes.names(part)
+                if isinstance(n.ctx, gast.Load) and n.id not in own}
+        called = _called_as(closure, root, parents, inside)
+        for name in read:
+            found.setdefault(name, set()).add(called)
+    cache[key] = found
+    return found
+
+
+def _called_as(closure, root, parents, inside):
+    """The name the local function or lambda ``closure`` is called by, where each use of
+    it in ``root`` is a call in ``root``'s own code; else None."""
+    if isinstance(closure, gast.FunctionDef):
+        name = closure.name
+    else:
+        bound = parents.get(id(closure))
+        if not (isinstance(bound, gast.Assign) and len(bound.targets) == 1
+                and isinstance(bound.targets[0], gast.Name) and bound.value is closure):
+            return None
+        name = bound.targets[0].id
+    for n in nodes.names(root):
+        if n.id != name or not isinstance(n.ctx, gast.Load):
+            continue
+        call = parents.get(id(n))
+        if id(n) in inside or not (isinstance(call, gast.Call) and call.func is n):
+            return None
+    return name
+
+
 def _reads(node, name):
     return any(n.id == name and isinstance(n.ctx, gast.Load) for n in nodes.names(node))
 

@@ -107,7 +107,10 @@ class Loops:
                   and isinstance(n.op, gast.BitOr)}
         rebound = {n.id for n in nodes.names(loop) if isinstance(n.ctx, gast.Store)
                    and id(n) not in merges}
-        for user in carried:
+        # (the copies of folded constants first, each under its own line's comment,
+        # before the loop's own statements: the order of independent copies)
+        not_folded = lambda u: anno.get(norm.env.get(u), anno.BOUND_AT) is None   # noqa: E731
+        for user in sorted(carried, key=not_folded):
             entry = norm.env.get(user)
             if user in changed and isinstance(entry, gast.Name) and entry.id in lists:
                 names[user] = lists[entry.id]   # it changes through either name
@@ -118,7 +121,9 @@ class Loops:
                     and entry.id in norm.aliases.list_values:
                 lists[entry.id] = name
             entry = entry or norm.scope.unbound()
-            norm.emit(nodes.assign(name, nodes.clone(entry)))
+            copied = norm.emit(nodes.assign(name, nodes.clone(entry)))
+            if anno.get(entry, anno.BOUND_AT) is not None:   # (a folded constant's line)
+                anno.set(copied, anno.SOURCE, anno.get(entry, anno.BOUND_AT))
             norm.defined.add(name)
             if isinstance(entry, gast.Name) and entry.id in norm.aliases.list_values \
                     and user not in stored:

@@ -208,9 +208,15 @@ def held_names(expr):
     """The names whose array a list may hold after taking ``expr``: the value itself,
     or a view of it (``v[::2]``, ``v.T``, ``np.reshape(v, ...)``, either arm of
     ``a if c else b``); arithmetic makes a new array.  A call of anything else but a
-    numpy function may hand back any of its arguments."""
+    numpy function may hand back any of its arguments.  An item ``v[0]``, ``v[i, j]``
+    is no name's array for certain: a number where the indices reach ``v``'s rank (a
+    copy), a view where they do not, a copy again for an array of indices; which one,
+    only the values tell, and the write into ``v`` checks them when the code runs
+    (``check_not_shared`` of every name read later, the list among them)."""
     if isinstance(expr, gast.Name):
         return {expr.id}
+    if isinstance(expr, gast.Subscript) and not is_view_index(expr.slice):
+        return set()
     if isinstance(expr, (gast.Subscript, gast.Attribute, gast.Starred)):
         return held_names(expr.value)
     if isinstance(expr, gast.IfExp):

@@ -24,7 +24,7 @@ import gast
 from ...errors import SharedWriteError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno, nodes
-from .liveness import live_after
+from .liveness import closure_reads, live_after
 from .views import may_alias
 from .writes import (DictFacts, Ownership, RecordedWrite, decide_writes, dict_write_refusal,
                      drop_statements, op_symbol)
@@ -130,11 +130,17 @@ class WriteChecks:
                         and u not in self.walk.return_names and self.read_after(u, line, node))
         self.recorded_dicts.append((written, user, others, self.walk.parsed.location(node)))
 
-    def read_after(self, user, line, node=None):
+    def read_after(self, user, line, node=None, _seen=()):
         """May ``user`` be read after the statement holding ``node`` (at source line
         ``line``) before it is bound again, on some path (the next trips of the loops
         around it included)?  Where the statement is not found in the function's
-        tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?"""
+        tree: is ``user`` read after ``line``, or anywhere in an enclosing loop?  A
+        name a local function or lambda reads is read where it is called (see
+        ``closure_reads``)."""
+        for called in closure_reads(self.walk.parsed.node, self.walk.tree_cache).get(user, ()):
+            if called is None or called not in _seen and called != user and self.read_after(
+                    called, line, node, (*_seen, user)):
+                return True
         if node is not None:
             found = live_after(self.walk.parsed.node, node, user, self.walk.tree_cache)
             if found is not None:

@@ -122,6 +122,8 @@ class ReverseFunction:
         if isinstance(out, gast.Name):
             check = nodes.expr_stmt(nodes.call(self.env.helper("ensure_scalar_output"),
                                                [nodes.name(out.id), nodes.const(name)]))
+            # (the return's own check: under its comment, a bare 'return total' too)
+            anno.set(check, anno.SOURCE, anno.get(self.ret, anno.SOURCE))
             if self.facts.is_active(out):
                 self.env.adj[out.id] = nodes.const(1.0)
             return [check]
@@ -165,7 +167,7 @@ class ReverseFunction:
                     f"changed in place ({sorted(chain & saved)[0]!r})")
         # the forward sweep is made once the backward sweep said what each loop saves
         sweep = ForwardSweep(self.env, self.facts, self.parsed, self.tape, saves)
-        forward = sweep.forward_block(self.primal) + after_forward
+        forward = sweep.forward_block(self.primal, then=after_forward)
         for check in reversed(self.nf.entry_checks):   # before anything reads an argument
             self.env.helper("ensure_unshared")
             forward.insert(0, copy.deepcopy(check))

@@ -31,13 +31,15 @@ class ForwardSweep:
         self.tape = tape
         self.saves = saves   # id(loop) -> the names it saves (the backward sweep's choice)
 
-    def forward_block(self, stmts, last=None):
-        """The primal statements with comments, and pushes at the end of loop bodies.
+    def forward_block(self, stmts, last=None, then=()):
+        """The primal statements with comments, and pushes at the end of loop bodies;
+        then the statements ``then`` (the transform's own, as the output's check) under
+        the comment of their source where it is not the one quoted last.
 
         ``last`` is the source already quoted by the enclosing statement.
         """
         out = []
-        for stmt in stmts:
+        for stmt in [*stmts, *then]:
             source = source_of(stmt)
             if source is not None and source != last:
                 out.append(comment(self.env.comments, describe(source)))
