@@ -77,3 +77,20 @@ def test_numba_backend_runs_numpy_code_for_a_generator_argument():
         g = s2sad.grad(m.generator_argument, backend="numba")(X, np.random.default_rng(3))
     np.testing.assert_allclose(g, 2 * X * e, rtol=1e-12)
     assert any(issubclass(w.category, s2sad.NumbaFallbackWarning) for w in caught)
+
+
+def test_a_shuffle_s_hint_draws_the_same_permutation_and_is_differentiated():
+    """``rng.shuffle(y)`` writes into ``y`` (refused); the hint's ``y[rng.permutation(len(y))]``
+    draws the permutation the shuffle would (stranger23c: the hint was ``rng.permutation(y)``,
+    itself refused); its gradient by hand: 2 * weight at each item's new place."""
+    y = np.array([0.1, 0.2, 0.3])
+    with pytest.raises(UnsupportedSyntaxError, match=r"a\[rng\.permutation\(len\(a\)\)\]"):
+        s2sad.grad(m.shuffled)(y, np.random.default_rng(0))
+    shuffled = y * 2.0
+    np.random.default_rng(0).shuffle(shuffled)
+    order = np.random.default_rng(0).permutation(3)
+    np.testing.assert_array_equal(shuffled, (y * 2.0)[order])
+    assert m.permuted(y, np.random.default_rng(0)) == m.shuffled(y, np.random.default_rng(0))
+    expected = np.zeros(3)
+    expected[order] = 2.0 * np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(s2sad.grad(m.permuted)(y, np.random.default_rng(0)), expected)

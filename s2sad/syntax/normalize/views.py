@@ -28,7 +28,9 @@ IN_PLACE_METHODS = {
               "order and fills the rest with zeros; np.resize would repeat them)",
     "itemset": "a[index] = value", "setfield": "build the new array",
     "partition": "a = np.partition(a, k)", "setflags": "drop the call",
-    "byteswap": "a = a.byteswap()", "shuffle": "a = rng.permutation(a)",
+    "byteswap": "a = a.byteswap()",
+    "shuffle": "a = a[rng.permutation(len(a))] (of a numpy Generator or RandomState: the "
+               "permutation its shuffle draws; the draw, of indices, has no derivative)",
 }
 
 
