@@ -94,3 +94,16 @@ def test_a_shuffle_s_hint_draws_the_same_permutation_and_is_differentiated():
     expected = np.zeros(3)
     expected[order] = 2.0 * np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(s2sad.grad(m.permuted)(y, np.random.default_rng(0)), expected)
+
+
+def test_a_draw_into_out_s_hint_draws_out_s_shape():
+    """``rng.random(out=buf)`` draws ``buf.shape`` numbers: the hint once said
+    ``buf[...] = rng.random()``, one number broadcast (stranger23c); the gradient of
+    sum(x * buf) is buf, the draws themselves."""
+    x = np.array([0.5, -1.0, 2.0])
+    with pytest.raises(UnsupportedSyntaxError, match=r"rng\.random\(size=buf\.shape\)"):
+        s2sad.grad(m.drawn_into)(x, np.random.default_rng(4))
+    assert m.drawn_as_hinted(x, np.random.default_rng(4)) == \
+        m.drawn_into(x, np.random.default_rng(4))
+    np.testing.assert_array_equal(s2sad.grad(m.drawn_as_hinted)(x, np.random.default_rng(4)),
+                                  np.random.default_rng(4).random(3))

@@ -34,6 +34,12 @@ IN_PLACE_METHODS = {
 }
 
 
+#: a numpy Generator's draws that take out= -> how many positional arguments come before
+#: their size
+_DRAWS_INTO = {"random": 0, "standard_normal": 0, "standard_exponential": 0,
+               "standard_gamma": 1}
+
+
 #: numpy functions that write into their first argument -> what to write instead
 IN_PLACE_FUNCTIONS = {
     "copyto": "a = b.copy() (or a = np.where(mask, b, a))",
@@ -149,6 +155,11 @@ def writes_in_place(call):
         target = out[0].id if isinstance(out[0], gast.Name) else "a"
         rest = gast.Call(func=func, args=call.args,
                          keywords=[kw for kw in call.keywords if kw.arg != "out"])
+        if name in _DRAWS_INTO and len(call.args) <= _DRAWS_INTO[name] \
+                and not any(kw.arg == "size" for kw in call.keywords):
+            # (a generator's draw into out= draws out's shape: without it, one number)
+            rest.keywords.append(gast.keyword(arg="size", value=gast.Attribute(
+                value=out[0], attr="shape", ctx=gast.Load())))
         try:
             written = ast.unparse(gast.gast_to_ast(rest))
         except Exception:   # pragma: no cover - a hint only
