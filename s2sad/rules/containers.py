@@ -16,8 +16,8 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        list_remove, list_set, loop_items, loop_items_bar, loop_items_dot,
                        repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
                        dict_entries_dot, tree_part)
-from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, adjoint,
-                       nondifferentiable, tangent)
+from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, _rule_for,
+                       adjoint, nondifferentiable, tangent)
 
 LIST_APPEND.append(list_append)
 LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
@@ -30,6 +30,10 @@ DICT_HELPERS.update(dict_set=dict_set, dict_delete=dict_delete, dict_get=dict_ge
                     first_extreme=first_extreme,
                     dict_entries=dict_entries)
 DICT_HELPERS.update(random_draw=random_draw)   # (rng.normal(...) of a local rng: a draw)
+# (the generator and the method's name carry no derivative, whatever holds the generator:
+# an item of a differentiated dict too; a draw whose own argument carries one is refused
+# where it is written, see analysis.lookup.rule_for)
+_rule_for(random_draw).params = ("owner", "method")
 
 
 @adjoint(list_append)

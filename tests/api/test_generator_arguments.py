@@ -107,3 +107,15 @@ def test_a_draw_into_out_s_hint_draws_out_s_shape():
         m.drawn_into(x, np.random.default_rng(4))
     np.testing.assert_array_equal(s2sad.grad(m.drawn_as_hinted)(x, np.random.default_rng(4)),
                                   np.random.default_rng(4).random(3))
+
+
+def test_a_generator_in_a_differentiated_dict_is_drawn_from():
+    """A Generator leaf of the dict differentiated (``p["rng"].standard_normal(3)``) was
+    refused as a draw "an argument of which carries a derivative" (stranger23c): the
+    generator carries none; the gradient is 2 w z of the draws, by hand, and the
+    generator's own entry zero, as a string leaf's is."""
+    w = np.array([0.5, -1.0, 2.0])
+    got = s2sad.grad(m.generator_in_a_dict)({"w": w, "rng": np.random.default_rng(9)})
+    z = np.random.default_rng(9).standard_normal(3)
+    np.testing.assert_allclose(got["w"], 2.0 * w * z, rtol=1e-12)
+    assert got["rng"] == 0.0
