@@ -119,3 +119,27 @@ def test_a_generator_in_a_differentiated_dict_is_drawn_from():
     z = np.random.default_rng(9).standard_normal(3)
     np.testing.assert_allclose(got["w"], 2.0 * w * z, rtol=1e-12)
     assert got["rng"] == 0.0
+
+
+def test_a_draw_thrown_away_advances_the_generator_as_in_python():
+    """``rng.standard_normal(2)``, ``np.random.rand()``, ``random.random()`` as statements
+    draw (the next draws are the ones Python's f reads) where they were refused
+    (stranger23c); gradients by hand: 3 x**2 z, plus the gauss draw in x[0]."""
+    x = np.array([0.3, -0.7, 1.1])
+    rng = np.random.default_rng(1)
+    rng.standard_normal(2)
+    z = rng.standard_normal(3)
+    np.testing.assert_allclose(s2sad.grad(m.skips_two)(x), 3.0 * x ** 2 * z, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(m.skips_two)(x), np.diag(6.0 * x * z),
+                               rtol=1e-12, atol=1e-15)
+    np.random.seed(3)
+    np.random.rand()
+    z = np.random.standard_normal(3)
+    random.seed(5)
+    random.random()
+    g = random.gauss(0.0, 1.0)
+    expected = 3.0 * x ** 2 * z
+    expected[0] += g
+    np.testing.assert_allclose(s2sad.grad(m.skips_globally)(x), expected, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(m.skips_globally)(x), np.diag(6.0 * x * z),
+                               rtol=1e-12, atol=1e-15)

@@ -35,6 +35,7 @@ import gast
 from ...rules import registry
 from .. import anno, gastify, nodes
 from ..parse import is_user_function
+from .draw_methods import DRAW_METHODS
 from .loggers import local_loggers
 
 #: the methods of a logger that log a message
@@ -317,15 +318,15 @@ class Effects:
         """Whether the call statement's ``call`` is run as ``t = call`` with ``t``
         unused (for what it raises): its callee writes into nothing (a function of the
         op table, numpy's or math's, a pure builtin, a pure method of a local value),
-        or is ``np.random.seed`` or ``random.seed``, whose effect is the global state
-        the draws after it read (``api.draws`` puts that state back between runs)."""
+        or sets or advances a generator's state (``np.random.seed``, ``random.seed``,
+        ``np.random.set_state``, a draw thrown away to advance it: ``rng.random()``,
+        ``np.random.rand()``), which the draws after it read (``api.draws`` puts the
+        states back between runs)."""
         if any(isinstance(a, gast.Starred) for a in call.args) \
                 or any(k.arg is None for k in call.keywords):
             return False
         obj = resolve(call.func, self.lookup)
-        module = getattr(obj, "__module__", None) or ""
-        if getattr(obj, "__name__", None) == "seed" and (
-                module == "random" or module.split(".")[:2] == ["numpy", "random"]):
+        if _draws_or_sets_state(obj, call.func):
             return True
         return not is_user_function(obj) and _pure_call(call, self.lookup, set())
 
@@ -512,3 +513,21 @@ def _changed(statements, original):
     (an ``if`` printing in a loop: the loop's body is as long, its ``if`` new)."""
     return len(statements) != len(original) or \
         any(new is not old for new, old in zip(statements, original))
+
+
+#: what sets a generator's state (numpy's and random's module functions and methods)
+_STATE_SETTERS = frozenset({"seed", "set_state", "setstate"})
+
+
+def _draws_or_sets_state(obj, func):
+    """Whether the callee ``obj`` (``func``: its spelling) sets or advances a numpy or
+    random generator's state: the modules' ``seed``/``set_state``, a draw function of
+    theirs, or a draw method of a local value or argument (``rng.standard_normal(2)``,
+    which ``normalize.draw_methods`` makes a ``random_draw`` that checks ``rng`` at
+    each call); never ``shuffle``, which writes into its argument."""
+    name = getattr(obj, "__name__", None)
+    owner = type(getattr(obj, "__self__", None))
+    module = getattr(obj, "__module__", None) or getattr(owner, "__module__", "") or ""
+    if module == "random" or module.split(".")[:2] == ["numpy", "random"]:
+        return name in _STATE_SETTERS or name in DRAW_METHODS
+    return obj is None and isinstance(func, gast.Attribute) and func.attr in DRAW_METHODS
