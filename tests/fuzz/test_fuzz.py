@@ -845,7 +845,8 @@ CONSTRUCT_SIGNS.update({
     # forms a README-only user found refused (stranger23_forms.py)
     "draw_local_generator": [r"rg\d+ = np\.random\.default_rng\(\d+\)",
                              r"rg\d+ = np\.random\.RandomState\(\d+\)",
-                             r"rg\d+ = random\.Random\(\d+\)", r"re\d+ = rg\d+\.\w+\("],
+                             r"rg\d+ = random\.Random\(\d+\)", r"re\d+ = rg\d+\.\w+\(",
+                             r"\n\s+rg\d+\.\w+\(.*\)\n"],
     "draw_module_generator": [r"\nDRAWN\d+ = np\.random\.default_rng\(\d+\)\n",
                               r"dm\d+ = DRAWN\d+\.standard_normal\(3\)",
                               r"dm\d+ = DRAWN\d+\.uniform\(-1\.0, 1\.0, size=3\)"],

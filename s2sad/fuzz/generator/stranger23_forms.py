@@ -2,7 +2,8 @@
 
 - ``draw_local_generator``: a generator the function makes with a fixed seed (a numpy
   ``Generator`` or ``RandomState``, a ``random.Random``) and draws from by a method
-  (``rg.standard_normal(3)``, ``rg.uniform(-1.0, 1.0, size=3)``, ``rg.gauss(0.0, 1.0)``):
+  (``rg.standard_normal(3)``, ``rg.uniform(-1.0, 1.0, size=3)``, ``rg.gauss(0.0, 1.0)``),
+  maybe after a draw thrown away as a statement (it advances the generator):
   each call draws the same values, so finite differences agree, and the Hessian's
   columns run the code once each;
 - ``draw_module_generator``: a numpy ``Generator`` of the module (``DRAWN3 =
@@ -57,6 +58,8 @@ def _draw(draft, r, x, n):
     maker, methods = r.choice(_MAKERS)
     _module_import(draft, maker.split(".")[0])
     draft.emit(f"{g} = {maker.format(seed=r.randrange(1000))}")
+    if r.random() < 0.5:   # (a draw thrown away: it advances the generator)
+        draft.emit(f"{g}.{r.choice(methods)}")
     draft.emit(f"{e} = {g}.{r.choice(methods)}")
     draft.emit(f"{t} = np.sum({x} ** 2 * {e}) + np.sum(np.sin({x}) * {e})")
     draft.return_terms.append(t)
