@@ -3,8 +3,8 @@
 Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
 :mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
 :mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`,
-:mod:`~s2sad.fuzz.stranger22_probes`); what s2sad may or must refuse is
-:mod:`~s2sad.fuzz.refusal_tables`."""
+:mod:`~s2sad.fuzz.stranger22_probes`, :mod:`~s2sad.fuzz.rule_gap23_probes`); what s2sad may
+or must refuse is :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ from s2sad.fuzz.list_probes import LIST_PROBES
 from s2sad.fuzz.recursive_probes import RECURSIVE_PROBES
 from s2sad.fuzz.shadow_probes import SHADOW_PROBES
 from s2sad.fuzz.stranger22_probes import STRANGER22_PROBES
+from s2sad.fuzz.rule_gap23_probes import RULE_GAP23_PROBES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -468,7 +469,8 @@ CONSTRUCTS = {
 # recursive helpers, helpers returning after an early return, module functions named
 # like builtins, forms a README-only user found refused or mis-hinted
 for _table in (GAP_PROBES, EFFECT_PROBES, CLAIM_PROBES, LIST_PROBES, CLASS_PROBES,
-               RECURSIVE_PROBES, HELPER_PROBES, SHADOW_PROBES, STRANGER22_PROBES):
+               RECURSIVE_PROBES, HELPER_PROBES, SHADOW_PROBES, STRANGER22_PROBES,
+               RULE_GAP23_PROBES):
     CONSTRUCTS.update({name: Construct(*probe) for name, probe in _table.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
@@ -507,7 +509,7 @@ CLAIMED = frozenset({
     "nested_dict_state", "hint_forms", "module_closure", "recursive_containers",
     "early_return_helper", "local_derivative", "shadowed_builtins"}
     | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
-    | frozenset(STRANGER22_PROBES)
+    | frozenset(STRANGER22_PROBES) | frozenset(RULE_GAP23_PROBES)
     | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves

@@ -19,6 +19,7 @@ import s2sad.fuzz.generator.python_forms as python_forms
 import s2sad.fuzz.generator.recursive_forms as recursive_forms
 import s2sad.fuzz.generator.shadow_forms as shadow_forms
 import s2sad.fuzz.generator.stranger22_forms as stranger22_forms
+import s2sad.fuzz.generator.rule_gap23_forms as rule_gap23_forms
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -127,6 +128,7 @@ class Generator:
         helper_returns.choose(self.draft)
         shadow_forms.choose(self.draft)
         stranger22_forms.choose(self.draft)
+        rule_gap23_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):
