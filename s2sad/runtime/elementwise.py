@@ -207,12 +207,15 @@ def quotient_slope(v, y, b):
     ``y`` infinite, ``y`` is infinite for every ``b`` near this one, a constant, and its
     slope is 0, where the formula gives ``inf`` (and ``nan`` once a zero weight meets it:
     ``exp(-r / g)``, ``logsumexp(-r / g)``).  A pole stays a pole (``1 / b`` at ``b == 0``:
-    ``inf``).  The test costs one pass over ``y`` where it is finite.
+    ``inf``).  The test costs one pass over ``y`` where it is finite (on Dask, the mask is
+    applied lazily, block by block).
     """
     if y.__class__ is float and y - y == 0.0:   # (a finite Python number: the commonest)
         return v / b
     out = v / b
     infinite = np.isinf(y)
+    if has_blocks(out, infinite):   # (Dask: the mask is built lazily, never tested now)
+        return np.where(infinite & (b != 0), 0.0, out)
     if not infinite.any():
         return out
     out = np.where(infinite & (as_array(b) != 0), 0.0, out)
