@@ -20,6 +20,7 @@ from s2sad.runtime import (
     item_bar,
     mean_bar,
     mean_count,
+    quotient_slope,
     tree_like,
     unbroadcast,
     unshared,
@@ -261,7 +262,7 @@ def adam_loss_value_and_grad(params, X, y, steps):
             p_2_item_bar = unbroadcast(sub_4_bar, p_2_item)
             div_1_bar = -sub_4_bar
             mul_6_bar = div_1_bar / add_4
-            add_4_bar = -(div_1_bar * div_1 / add_4)
+            add_4_bar = -(div_1_bar * quotient_slope(div_1, div_1, add_4))
             sqrt_bar = unbroadcast(add_4_bar, v_hat)
             v_hat_bar = 0.5 * sqrt_bar / sqrt
             m_hat_bar = 0.05 * mul_6_bar

@@ -5,7 +5,13 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import dot_rhs_bar, ensure_scalar_output, mean_bar, unbroadcast
+from s2sad.runtime import (
+    dot_rhs_bar,
+    ensure_scalar_output,
+    mean_bar,
+    quotient_slope,
+    unbroadcast,
+)
 
 
 def loss_value_and_grad(w, b, X, y):
@@ -38,7 +44,7 @@ def loss_value_and_grad(w, b, X, y):
     log_bar = unbroadcast(y * mul_bar, log)
     p_bar = p_bar + log_bar / p
     # grad of line 9: p = 1.0 / (1.0 + np.exp(-logits))
-    exp_bar = -(p_bar * p / add)
+    exp_bar = -(p_bar * quotient_slope(p, p, add))
     neg_bar = exp_bar * exp
     logits_bar = -neg_bar
     # grad of line 8: logits = np.dot(X, w) + b

@@ -1,25 +1,13 @@
 """The constructs the generator can emit, each with its probe, and the feature tables.
 
-Some probes are rows of their own modules (:mod:`~s2sad.fuzz.effect_probes`,
-:mod:`~s2sad.fuzz.gap_probes`, :mod:`~s2sad.fuzz.list_probes`, :mod:`~s2sad.fuzz.class_probes`,
-:mod:`~s2sad.fuzz.recursive_probes`, :mod:`~s2sad.fuzz.shadow_probes`,
-:mod:`~s2sad.fuzz.stranger22_probes`, ``stranger23_probes``); what s2sad may or must refuse is
-:mod:`~s2sad.fuzz.refusal_tables`."""
+Some probes are rows of their own modules (:mod:`~s2sad.fuzz.probe_tables` lists them);
+what s2sad may or must refuse is :mod:`~s2sad.fuzz.refusal_tables`."""
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from s2sad.fuzz.claim_probes import CLAIM_PROBES
-from s2sad.fuzz.class_probes import CLASS_PROBES
-from s2sad.fuzz.effect_probes import EFFECT_PROBES
-from s2sad.fuzz.gap_probes import GAP_PROBES
-from s2sad.fuzz.helper_probes import HELPER_PROBES
-from s2sad.fuzz.list_probes import LIST_PROBES
-from s2sad.fuzz.recursive_probes import RECURSIVE_PROBES
-from s2sad.fuzz.shadow_probes import SHADOW_PROBES
-from s2sad.fuzz.stranger22_probes import STRANGER22_PROBES
-from s2sad.fuzz.stranger23_probes import STRANGER23_PROBES
+from s2sad.fuzz.probe_tables import CLAIMED_TABLES, PROBE_TABLES
 from s2sad.fuzz.ops import BINARY, CONVERT, M, S, UNARY, V, W
 
 
@@ -464,13 +452,8 @@ CONSTRUCTS = {
                            "def f(x):\n    \"\"\"f.\"\"\"\n    if x > 1.0:\n"
                            "        return x\n    return h(x) * x\n", (0.7,)),
 }
-# the probes of the generator's other modules: gap_forms' forms and what the checker does
-# around f, statements run for their effect, forms the README claims, lists, classes,
-# recursive helpers, helpers returning after an early return, module functions named
-# like builtins, forms a README-only user found refused or mis-hinted
-for _table in (GAP_PROBES, EFFECT_PROBES, CLAIM_PROBES, LIST_PROBES, CLASS_PROBES,
-               RECURSIVE_PROBES, HELPER_PROBES, SHADOW_PROBES, STRANGER22_PROBES,
-               STRANGER23_PROBES):
+# the probes of the generator's other modules (see probe_tables)
+for _table in PROBE_TABLES:
     CONSTRUCTS.update({name: Construct(*probe) for name, probe in _table.items()})
 
 #: the container constructs (issue 12); a program uses them only when the generator
@@ -508,8 +491,7 @@ CLAIMED = frozenset({
     "module_lambda", "numpy_constants", "lstsq_pinv", "deque_maxlen", "class_append",
     "nested_dict_state", "hint_forms", "module_closure", "recursive_containers",
     "early_return_helper", "local_derivative", "shadowed_builtins"}
-    | frozenset(EFFECT_PROBES) | frozenset(CLAIM_PROBES) | frozenset(CLASS_PROBES)
-    | frozenset(STRANGER22_PROBES) | frozenset(STRANGER23_PROBES)
+    | frozenset().union(*CLAIMED_TABLES)
     | CONTAINER_FEATURES)
 
 #: constructs and the ones they need besides themselves

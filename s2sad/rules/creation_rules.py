@@ -60,3 +60,25 @@ def arange_adjoint(y, y_bar, start_or_stop, stop=None, step=1, dtype=None):
 @tangent(np.arange)
 def arange_tangent(y, start_or_stop, stop, step, dtype, start_or_stop_dot, step_dot):
     return arange_dot(y, stop, start_or_stop_dot, step_dot)
+
+
+# np.logspace(start, stop, ...) is base ** t, t = np.linspace(start, stop, ...): its slope in
+# t is y * ln(base), ln(base) broadcast as numpy broadcasts base (read off np.logspace of
+# ones in place of start and stop); the base is a constant (no_derivative)
+@adjoint(np.logspace, nondiff=("num", "endpoint", "dtype", "axis"), allocates=True,
+         no_derivative={"base": "the base of np.logspace is taken as a constant: write "
+                                "base ** np.linspace(start, stop, num) to differentiate in "
+                                "the base too"})
+def logspace_adjoint(y, y_bar, start, stop, num=50, endpoint=True, base=10.0, dtype=None,
+                     axis=0):
+    rate = np.log(np.logspace(np.ones_like(start), np.ones_like(stop), num, endpoint, base,
+                              axis=axis))
+    parts = linspace_bar(float_only(y_bar * y * rate, y), start, stop, num, endpoint, axis)
+    return unbroadcast(parts[0], start), unbroadcast(parts[1], stop)
+
+
+@tangent(np.logspace)
+def logspace_tangent(y, start, stop, num, endpoint, base, dtype, axis, start_dot, stop_dot):
+    rate = np.log(np.logspace(np.ones_like(start), np.ones_like(stop), num, endpoint, base,
+                              axis=axis))
+    return float_only(y * rate * np.linspace(start_dot, stop_dot, num, endpoint, axis=axis), y)

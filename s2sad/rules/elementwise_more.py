@@ -81,3 +81,15 @@ nondifferentiable(np.isfortran, np.iscomplexobj, np.isrealobj, np.isscalar, np.i
                   np.issubdtype)
 if hasattr(np, "isdtype"):   # numpy >= 2.0
     nondifferentiable(np.isdtype)
+
+# integer and bool results: positions (argpartition, lexsort, the nan-skipping argmax and
+# argmin, the index tuples of a matrix's diagonal and triangles, of an n-d grid, to and
+# from flat positions), membership and exclusive-or tests, a rank; and np.fix (rounding
+# toward zero, as np.trunc) and np.spacing (the gap to the next float): piecewise
+# constant.  Constants in every mode (forward mode refused them for want of a tangent)
+nondifferentiable(np.lexsort, np.nanargmax, np.nanargmin, np.diag_indices,
+                  np.diag_indices_from, np.tril_indices, np.tril_indices_from, np.triu_indices,
+                  np.triu_indices_from, np.mask_indices, np.indices, np.unravel_index,
+                  np.ravel_multi_index, np.isin, np.logical_xor, np.fix, np.spacing,
+                  np.linalg.matrix_rank)
+nondifferentiable(np.argpartition, methods=("argpartition",), spelling="np.argpartition")

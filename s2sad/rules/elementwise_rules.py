@@ -193,3 +193,15 @@ def rad2deg_adjoint(y, y_bar, x):
 @adjoint(np.degrees, linear=True)
 def degrees_adjoint(y, y_bar, x):
     return np.degrees(y_bar)
+
+
+# np.fmod(x1, x2) is x1 - x2 * q with q = trunc(x1 / x2), the integer quotient (piecewise
+# constant; read back from the value as rint((x1 - y) / x2), exactly the q numpy used)
+@adjoint(np.fmod, broadcast=True)
+def fmod_adjoint(y, y_bar, x1, x2):
+    return y_bar, -y_bar * np.rint((x1 - y) / x2)
+
+
+@tangent(np.fmod)
+def fmod_tangent(y, x1, x2, x1_dot, x2_dot):
+    return x1_dot - x2_dot * np.rint((x1 - y) / x2)

@@ -32,6 +32,7 @@ _SAME_AS_UFUNC = [
     (math.asinh, np.arcsinh), (math.acosh, np.arccosh), (math.atanh, np.arctanh),
     (math.fabs, np.abs), (math.degrees, np.degrees), (math.radians, np.radians),
     (math.atan2, np.arctan2), (math.pow, np.power), (math.copysign, np.copysign),
+    (math.fmod, np.fmod),
 ]
 if sys.version_info >= (3, 11):
     _SAME_AS_UFUNC += [(math.exp2, np.exp2), (math.cbrt, np.cbrt)]

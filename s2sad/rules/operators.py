@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from ..runtime import matmul_lhs_bar, matmul_rhs_bar, power_log, power_slope
+from ..runtime import matmul_lhs_bar, matmul_rhs_bar, power_log, power_slope, quotient_slope
 from .registry import adjoint, nondifferentiable, tangent
 
 from .registry import BINARY, COMPARE, UNARY  # noqa: F401  (re-exported)
@@ -36,12 +36,14 @@ def mul_tangent(y, a, b, a_dot, b_dot):
 
 @adjoint(operator.truediv, broadcast=True, aliases=(np.divide, np.true_divide))
 def div_adjoint(y, y_bar, a, b):
-    return y_bar / b, -y_bar * y / b
+    # quotient_slope is y / b, and 0 where an infinite a makes y infinite for every b
+    # near this one (a constant: not 0 * inf, nan, under a zero weight; see its docstring)
+    return y_bar / b, -y_bar * quotient_slope(y, y, b)
 
 
 @tangent(operator.truediv, aliases=(np.divide, np.true_divide))
 def div_tangent(y, a, b, a_dot, b_dot):
-    return a_dot / b - b_dot * y / b
+    return a_dot / b - b_dot * quotient_slope(y, y, b)
 
 
 @adjoint(operator.pow, broadcast=True, aliases=(np.power,))

@@ -410,6 +410,24 @@ def multiply_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where
                          axis=axis, dtype=dtype, keepdims=keepdims)
 
 
+# np.logaddexp.reduce is log(sum(exp(x))) along the axis: each entry's weight is exp(x - y)
+@adjoint(np.logaddexp.reduce, nondiff=("axis", "dtype", "out", "keepdims", "where"),
+         label="np.logaddexp.reduce", allocates=True, float_dtype="dtype", choices=_NO_OUT,
+         no_derivative={"initial": "the initial value of np.logaddexp.reduce is taken as a "
+                                   "constant: write np.logaddexp(np.logaddexp.reduce(x), v) "
+                                   "to differentiate in v too"})
+def logaddexp_reduce_adjoint(y, y_bar, array, axis=0, dtype=None, out=None, keepdims=False,
+                             initial=None, where=True):
+    return sum_bar(y_bar, array, axis, keepdims, where) * np.exp(
+        array - sum_bar(y, array, axis, keepdims, True))
+
+
+@tangent(np.logaddexp.reduce)
+def logaddexp_reduce_tangent(y, array, axis, dtype, out, keepdims, initial, where, array_dot):
+    return np.add.reduce(array_dot * np.exp(array - sum_bar(y, array, axis, keepdims, True)),
+                         axis=axis, keepdims=keepdims, where=where)
+
+
 _REDUCE_INITIAL = {"initial": "the initial value of np.maximum.reduce and np.minimum.reduce "
                               "is taken as a constant: write np.maximum(np.maximum.reduce(x), "
                               "v) to differentiate in v too"}

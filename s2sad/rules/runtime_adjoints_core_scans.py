@@ -19,7 +19,7 @@ from ..runtime import (arange_bar, arange_dot, average_weights, average_weights_
                        diff_slot, drop_initial, ediff1d_bar, ediff1d_dot, ediff1d_slot,
                        float_only, linspace_bar, linspace_of, nan_extremum_bar, nonzero_checked, power_cross,
                        power_cross_da, power_cross_db, power_log, power_log_cross,
-                       power_log_cross_da, power_slope, sinc_derivative, sinc_slope,
+                       power_log_cross_da, power_slope, quotient_slope, sinc_derivative, sinc_slope,
                        sum_bar_bar, trace_bar, trapezoid_dot, trapezoid_dx_bar, trapezoid_x_bar,
                        trapezoid_y_bar, trapezoid_y_bar_dot, unbroadcast, unbroadcast_to, with_initial,
                        xlogy,
@@ -325,6 +325,12 @@ def xlogy_adjoint(out, out_bar, x, y):
 @adjoint(xdivy, broadcast=True)
 def xdivy_adjoint(out, out_bar, x, y):
     return xdivy(out_bar, y), -xdivy(out * out_bar, y)
+
+
+# (the mask, where an infinite quotient y does not move with b, is piecewise constant)
+@adjoint(quotient_slope, nondiff=("y",), broadcast=True)
+def quotient_slope_adjoint(out, out_bar, v, y, b):
+    return quotient_slope(out_bar, y, b), -quotient_slope(out * out_bar, y, b)
 
 
 @adjoint(power_slope, broadcast=True)

@@ -36,7 +36,8 @@ from .dicts import (dict_default_bar, dict_entries, dict_entries_bar, dict_entri
                     dict_set_bar, dict_size_kept, first_extreme, loop_items, loop_items_bar,
                     loop_items_dot, sorted_bar, sorted_dot)  # noqa: F401
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cross,
-                          power_log, power_log_cross, power_slope, tie_mask, xlogy)  # noqa: F401
+                          power_log, power_log_cross, power_slope, quotient_slope, tie_mask,
+                          xlogy)  # noqa: F401
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
 from .arguments_kept import check_kept, output_copy, vjp_arguments, vjp_copies  # noqa: F401
 from .given import as_tangent, check_cotangent  # noqa: F401  (written modules check theirs)
@@ -121,7 +122,7 @@ __all__ = [
     "list_extend", "list_insert", "list_delete", "list_set", "copy_container", "extend_bar",
     "insert_bar",
     "delete_bar", "set_bar", "repeat_bar", "dict_bar", "shape_of", "unbroadcast_to",
-    "unshared", "snapshot", "copy_of", "kept_argument", "power_slope", "power_log", "ensure_real_target",
+    "unshared", "snapshot", "copy_of", "kept_argument", "power_slope", "power_log", "quotient_slope", "ensure_real_target",
     "ensure_same_kind", "ensure_unshared", "stored_part", "cast_bar", "zeros_tree",
     "add_tree", "tree_like", "repetition_bar", "adjoint_copy", "iterable_bar",
     "times_bar", "plus_bar", "dict_set", "dict_delete", "dict_set_bar", "dict_item_bar", "dict_get",

@@ -1,5 +1,6 @@
 """Elementwise pieces of rules: the slopes of ``a ** b`` (0 where the formula gives
-0 * inf), ``x log y`` and ``x / y`` that are 0 where ``x`` is, masks of ties and of
+0 * inf), ``x log y`` and ``x / y`` that are 0 where ``x`` is, of ``a / b`` in ``b`` (0 where an
+infinite ``a`` makes the quotient constant), masks of ties and of
 ``np.clip``.  Inputs broadcast together; outputs are new arrays or numbers.
 """
 
@@ -198,6 +199,30 @@ def clip_upper_mask(a, a_min, a_max):
 
 
 @fact(allocates=True)
+def quotient_slope(v, y, b):
+    """``v / b``, and 0 where the quotient ``y`` (``a / b``) is infinite but ``b`` is not 0.
+
+    The slope of ``a / b`` in ``b`` is ``-y / b`` (``quotient_slope(y, y, b)``): where an
+    infinite ``a`` (an infinite entry of the data, ``-r / g`` with ``r = inf``) makes
+    ``y`` infinite, ``y`` is infinite for every ``b`` near this one, a constant, and its
+    slope is 0, where the formula gives ``inf`` (and ``nan`` once a zero weight meets it:
+    ``exp(-r / g)``, ``logsumexp(-r / g)``).  A pole stays a pole (``1 / b`` at ``b == 0``:
+    ``inf``).  The test costs one pass over ``y`` where it is finite (on Dask, the mask is
+    applied lazily, block by block).
+    """
+    if y.__class__ is float and y - y == 0.0:   # (a finite Python number: the commonest)
+        return v / b
+    out = v / b
+    infinite = np.isinf(y)
+    if has_blocks(out, infinite):   # (Dask: the mask is built lazily, never tested now)
+        return np.where(infinite & (b != 0), 0.0, out)
+    if not infinite.any():
+        return out
+    out = np.where(infinite & (as_array(b) != 0), 0.0, out)
+    return out[()] if out.ndim == 0 else out
+
+
+@fact(allocates=True)
 def xdivy(x, y):
     """``x / y``, and 0 where ``x`` is 0 (even where ``y`` is 0 too)."""
     x, y = as_array(x), as_array(y)
@@ -226,6 +251,12 @@ def power_slope_tangent(out, a, b, c, a_dot, b_dot, c_dot):
 def power_log_tangent(out, y, a, b, y_dot, a_dot):
     # the same mixed partial as in power_slope_tangent (a symmetric Hessian)
     return power_log(y_dot, a, b) + power_log_cross(y, a, a_dot, b)
+
+
+@tangent_beside(quotient_slope)
+def quotient_slope_tangent(out, v, y, b, v_dot, y_dot, b_dot):
+    # (where the mask holds, out is 0 and so is its tangent: the mask is piecewise constant)
+    return quotient_slope(v_dot, y, b) - quotient_slope(out * b_dot, y, b)
 
 
 @tangent_beside(xdivy)

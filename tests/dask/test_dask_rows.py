@@ -57,7 +57,7 @@ MOVED = [
     "rt.power_cross_db", "rt.power_log_cross_da", "rt.diag_embed", "rt.triangle_sym",
     "rt.triangle_bar", "rt.phi", "rt.prod_bar_x_dot", "rt.prod_bar_x_dot2",
     "rt.cumprod_bar_dot", "rt.cumprod_dot2", "rt.cumprod_bar_dot2", "rt.cumprod_dot3",
-    "set_part",
+    "set_part", "rt.quotient_slope",
 ]
 ROWS = {r.op: r for r in test_ops.ROWS}
 

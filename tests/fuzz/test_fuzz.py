@@ -864,6 +864,12 @@ CONSTRUCT_SIGNS.update({
                       r"\n\s+\w+ -= 0\.25\n\s+wt\d+", r"\n\s+\w+ /= 2\.0\n\s+wt\d+",
                       r"\n\s+(\w+)\[1:\] = \1\[1:\] \* 0\.5\n\s+wt\d+",
                       r"\n\s+(\w+)\[\.\.\.\] = np\.tanh\(\1\)"],
+    # forms the rule tables refused or got wrong (rule_gap23_forms.py)
+    "index_results": [r"np\.argpartition\(ik\d+, 1\)", r"np\.lexsort\(\(\w+, ik\d+\)\)",
+                      r"np\.nanargmax\(ik\d+\)", r"np\.diag_indices_from\(iq\d+\)",
+                      r"np\.tril_indices_from\(iq\d+, -1\)", r"np\.isin\(\w+, \w+\[:1\]\)"],
+    "infinite_entry": [r"ie\d+ = np\.array\(\[1\.0, np\.inf, 2\.0\]\)", r"-ig\d+ \* np\.log\(",
+                       r"np\.exp\(-ie\d+ / ig\d+\) \* "],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

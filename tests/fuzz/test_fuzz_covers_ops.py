@@ -34,6 +34,13 @@ NOT_FUZZED = {
     "operator.pos": "unary + is never written by the generator (an identity)",
     "numpy.row_stack": "np.vstack's alias, deprecated in numpy 2 (it warns); np.vstack is fuzzed",
 }
+# (rules added by fixrules23: a row of s2sad/fuzz/ops.py is a draw of the generator's shared
+# stream, and adding one moved the programs test_fuzz.py pins (a variant of
+# inplace_index_list's sign, the seed of a parameter dict written through a second name);
+# the op table checks them in every mode (tests/rules/rows_gaps23.py))
+_ROWS_TO_ADD = "no fuzz row yet (a row moves the programs test_fuzz.py pins): op table only"
+NOT_FUZZED.update({name: _ROWS_TO_ADD for name in (
+    "numpy.fmod", "math.fmod", "numpy.logspace", "numpy.logaddexp.reduce")})
 
 
 def _formats():

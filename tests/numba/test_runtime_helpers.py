@@ -300,6 +300,27 @@ def test_clip_masks(a, lo, hi):
         _same(got, want)
 
 
+nr_quotient_slope = nr.quotient_slope
+
+
+@numba.njit
+def _quotient_slope(v, y, b):
+    return nr_quotient_slope(v, y, b)
+
+
+INFINITE = np.array([np.inf, -np.inf, np.inf, 2.0, np.nan])
+
+
+@pytest.mark.parametrize("v, y, b", [(3.0, 6.0, 2.0), (1.0, np.inf, 2.0), (1.0, -np.inf, -0.5),
+                                     (INFINITE, INFINITE, np.array([2.0, -3.0, 0.0, 4.0, 1.0])),
+                                     (X, INFINITE, 2.0), (INFINITE, INFINITE, 0.5)], ids=str)
+def test_quotient_slope(v, y, b):
+    with np.errstate(all="ignore"):
+        got, want = _quotient_slope(v, y, b), rt.quotient_slope(v, y, b)
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_array_equal(got, want)
+
+
 # ------------------------------------------------ reductions
 
 nr_sum_bar, nr_mean_bar, nr_extremum_bar, nr_prod_bar = (

@@ -77,9 +77,9 @@ def test_a_numeric_class_names_the_conversion_that_works():
 
 def test_other_calls_without_a_rule_offer_a_constant_only_for_outputs_without_one():
     with pytest.raises(s2sad.NoDerivativeRuleError) as info:
-        s2sad.grad(R.calls_spacing)(X.copy())
+        s2sad.grad(R.calls_nextafter)(X.copy())
     assert "only if its output carries no derivative whatever the inputs (an integer, an " \
-        "index, a flag), declare it constant with s2sad.nondifferentiable(numpy.spacing)" \
+        "index, a flag), declare it constant with s2sad.nondifferentiable(numpy.nextafter)" \
         in str(info.value)
 
 

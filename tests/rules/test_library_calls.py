@@ -25,7 +25,7 @@ def test_a_standard_library_function_is_refused_by_name_not_read():
 
 
 def test_a_library_function_of_constants_needs_no_rule():
-    # np.linalg.matrix_rank (no rule) of a constant is a constant: nothing to refuse
+    # np.bartlett (no rule) of a constant is a constant: nothing to refuse
     assert s2sad.grad(L.numpy_python_function)(1.5) == 2.0
 
 

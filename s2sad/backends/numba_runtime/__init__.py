@@ -27,7 +27,7 @@ from ...runtime.given import as_tangent  # noqa: F401 (a forward module's wrappe
 from ...runtime.guards import closure_value  # noqa: F401 (the CLI's modules call it at
 # module level, in Python)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
-                          power_slope, sinc_slope, tie_mask, xlogy)
+                          power_slope, quotient_slope, sinc_slope, tie_mask, xlogy)
 from .forward import broadcast_like, index_set, writable_copy, xdivy
 from .guards import add_item, ensure_scalar_output, first_extreme, loop_items
 from .inplace import check_in_place, check_not_inplace
@@ -50,7 +50,7 @@ from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar,
 __all__ = [
     "check_bound", "check_not_shared", "ensure_same_kind", "check_in_place", "check_not_inplace",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
-    "xlogy",
+    "xlogy", "quotient_slope",
     "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",
     "overwritten", "snapshot", "stored_part", "transpose_bar", "unshared", "zero_at",
     "broadcast_like", "index_set", "writable_copy", "xdivy",

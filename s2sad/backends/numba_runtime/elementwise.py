@@ -51,6 +51,11 @@ def xlogy(x, y):
     return _numpy.xlogy(x, y)
 
 
+def quotient_slope(v, y, b):
+    """:func:`s2sad.runtime.quotient_slope` (numba: see the module)."""
+    return _numpy.quotient_slope(v, y, b)
+
+
 @overload(tie_mask, inline=on_numbers)
 def _tie_mask(a, b):
     case = elementwise_case(a, b)
@@ -131,6 +136,17 @@ def _power_slope(a, b, c=1.0):
             base = np.where(zero, 1.0, a)
             return np.where(zero, 0.0, scale * np.power(base, np.subtract(b, 1)))
         return arrays
+    return None
+
+
+@overload(quotient_slope, inline=on_numbers)
+def _quotient_slope(v, y, b):
+    case = elementwise_case(v, y, b)
+    if case == "numbers":
+        return lambda v, y, b: 0.0 if np.isinf(y) and b != 0 else v / b
+    if case == "arrays":
+        return lambda v, y, b: np.where(np.logical_and(np.isinf(y), np.not_equal(b, 0)), 0.0,
+                                        np.divide(v, b))
     return None
 
 
