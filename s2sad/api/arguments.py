@@ -8,7 +8,7 @@ function alive: signatures are cached per (code, defaults).
 """
 
 from .. import pipeline
-from ..analysis.kinds import kind_of_value
+from ..analysis.kind_lattice import argument_kind
 from ..syntax import wrappers
 from ..syntax.callers import POSITIONS
 from ..syntax.call_errors import python_call_error
@@ -34,10 +34,10 @@ def argument_kinds(func, args, kwargs):
     part of the cache key); see ``analysis.kinds.kind_of_value``.  A list's kind is the
     join of its items' (code made for a list of 3 arrays serves a list of 5)."""
     names = [p.name for p in pipeline.signature(func).parameters.values()]
-    found = dict(zip(names, (kind_of_value(v) for v in args)))
+    found = dict(zip(names, (argument_kind(v) for v in args)))
     for name, value in (kwargs or {}).items():
         if name in names:
-            found[name] = kind_of_value(value)
+            found[name] = argument_kind(value)
     return tuple(sorted(found.items()))
 
 

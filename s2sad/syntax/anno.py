@@ -51,6 +51,9 @@ ZERO_OF = "s2sad_zero_of"
 TAPE_OP = "s2sad_tape_op"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
+#: an attribute of an object the function is given, read as it is (normalize.object_attributes):
+#: the user's attribute node, to locate a refusal
+OBJECT_ATTRIBUTE = "s2sad_object_attribute"
 #: on a normalized call of a user function that writes into its arguments: the names of
 #: the parameters it writes into, whose new values the call returns after its result
 #: (``(result, new_a, ...)``, see ``normalize.functionalize``); on the unpacking of

@@ -15,7 +15,7 @@ import copy
 
 import gast
 
-from ...analysis import kinds as kinds_
+from ...analysis.kind_lattice import specializes
 from ...analysis.aliases import ANYWHERE, origins
 from ...analysis.facts import USER_CALL
 from ...analysis.lookup import call_predicates
@@ -101,7 +101,7 @@ class Linker:
         # the callee is made for the containers its arguments hold here
         kinds = tuple(sorted((param, self.facts.kind(atom)) for param, atom in arguments.items()
                              if isinstance(atom, (gast.Name, gast.Constant))
-                             and kinds_.is_container(self.facts.kind(atom))))
+                             and specializes(self.facts.kind(atom))))
         info = derivative_for(self.calls, callee, tuple(wrt), site, arity, kinds, self.vjp)
         target = stmt.targets[0].id
         pullback = self.namer.fresh(f"{target}_pullback")
