@@ -170,3 +170,17 @@ def test_source_without_a_call_says_the_class_is_known_at_the_call():
     assert "Model.act(self, ...)" in info.value.hint
     # attributes alone need no class: the code is made before any call
     assert "self_W = self.W" in s2sad.source(oa.Model.loss, wrt=1)
+
+
+@pytest.mark.parametrize("method", ["through_a_name", "updated"])
+def test_a_write_into_an_attributes_array_is_refused_and_the_copy_works(method):
+    obj = oa.Writer()
+    before = obj.W.copy()
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(getattr(oa.Writer, method), wrt=1)(obj, X)
+    assert HERE in str(info.value).splitlines()[0] and "'self.W'" in str(info.value)
+    assert ("np.copy(w)" if method == "through_a_name" else "w = w * ...") in info.value.hint
+    np.testing.assert_array_equal(obj.W, before)   # (the object left as it was)
+    want = fd(lambda v: oa.Writer.copied(obj, v), X)
+    np.testing.assert_allclose(s2sad.grad(oa.Writer.copied, wrt=1)(obj, X), want, atol=1e-7)
+    np.testing.assert_array_equal(obj.W, before)
