@@ -17,21 +17,21 @@ class ObjectKind(str):
     key, since ``self.act(x)`` calls the class's ``act``.  Two are equal for the same
     class; one is equal to ``LEAF``."""
 
-    def __new__(cls, klass):
+    def __new__(cls, klass, shadowed=frozenset()):
         kind = str.__new__(cls, LEAF)
-        kind.cls = klass
+        kind.cls, kind.shadowed = klass, shadowed   # (shadowed: the object's own functions)
         return kind
 
     def __eq__(self, other):
         if other.__class__ is ObjectKind:
-            return self.cls is other.cls
+            return self.cls is other.cls and self.shadowed == other.shadowed
         return str.__eq__(self, other)
 
     def __ne__(self, other):
         return not self == other
 
     def __hash__(self):
-        return hash((LEAF, id(self.cls)))
+        return hash((LEAF, id(self.cls), self.shadowed))
 
     def __repr__(self):
         return f"<object of {self.cls.__qualname__}>"
@@ -147,5 +147,6 @@ def argument_kind(value):
     cls = value.__class__
     if kind == LEAF and (getattr(cls, "__module__", None) or "builtins").partition(".")[0] \
             not in _LIBRARIES and not isinstance(value, type):
-        return ObjectKind(cls)
+        own = getattr(value, "__dict__", None) or ()
+        return ObjectKind(cls, frozenset(k for k in own if callable(own[k])))
     return kind

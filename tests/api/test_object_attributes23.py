@@ -184,3 +184,15 @@ def test_a_write_into_an_attributes_array_is_refused_and_the_copy_works(method):
     want = fd(lambda v: oa.Writer.copied(obj, v), X)
     np.testing.assert_allclose(s2sad.grad(oa.Writer.copied, wrt=1)(obj, X), want, atol=1e-7)
     np.testing.assert_array_equal(obj.W, before)
+
+
+def test_a_function_set_on_the_object_itself_is_refused_not_the_classes_run():
+    obj = oa.Sinus()
+    g = s2sad.grad(oa.Model.loss_act, wrt=1)
+    np.testing.assert_allclose(g(obj, X), 2 * np.sin(X) * np.cos(X))
+    obj.act = lambda z: z   # Python now calls this one, not Sinus.act
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        g(obj, X)
+    assert HERE in str(info.value).splitlines()[0] and "set on the object" in str(info.value)
+    del obj.act
+    np.testing.assert_allclose(g(obj, X), 2 * np.sin(X) * np.cos(X))

@@ -97,7 +97,7 @@ def reachable_helpers(parsed, walked=None, classes=None):
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
                     or object_method(node.func, current) \
-                    or class_method(node.func, classes.values())   # (MODEL.f, self.f)
+                    or class_method(node.func, (k.cls for k in classes.values()))   # (MODEL.f, self.f)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
                 if id(obj) not in found and can_inline(obj):

@@ -40,9 +40,10 @@ def object_attribute(norm, owner, node):
 
 
 def object_classes(kinds):
-    """``{parameter: class}`` of the parameters the code is made for objects of
-    (``analysis.kind_lattice.ObjectKind``), from the arguments' ``kinds``."""
-    return {p: k.cls for p, k in (kinds or {}).items() if getattr(k, "cls", None) is not None}
+    """``{parameter: its ObjectKind}`` of the parameters the code is made for objects of
+    (``analysis.kind_lattice.ObjectKind``: ``.cls``, and ``.shadowed``, the names of the
+    functions set on the object itself), from the arguments' ``kinds``."""
+    return {p: k for p, k in (kinds or {}).items() if getattr(k, "cls", None) is not None}
 
 
 def method_through_object(norm, node):
@@ -60,7 +61,8 @@ def method_through_object(norm, node):
     if atom.__class__ is not gast.Name or atom.id not in norm.root_params \
             or atom.id in norm.locals:
         return   # (not a parameter the function never rebinds)
-    cls = norm.object_classes.get(atom.id)
+    kind = norm.object_classes.get(atom.id)
+    cls = kind.cls if kind is not None else None
     if cls is None and not norm.inliner.inlined_functions:
         through = self_method_refusal(norm.parsed, func) or (
             class_method_hint(norm.parsed, func) if func.attr not in registry.METHODS
@@ -77,6 +79,14 @@ def method_through_object(norm, node):
         return
     if cls is None:
         return
+    if func.attr in kind.shadowed or cls.__getattribute__ is not object.__getattribute__:
+        raise norm.error(
+            f"'{owner}.{func.attr}(...)' calls what the object {owner!r} gives as "
+            f"'.{func.attr}', " + ("a function set on the object itself" if func.attr in
+                                   kind.shadowed else f"which {cls.__name__}'s own "
+                                   f"__getattribute__ decides") +
+            f", not a function of its class {cls.__name__}", node,
+            hint=f"call the function by its name, or set it on the class")
     found = inspect.getattr_static(cls, func.attr, None)
     if isinstance(found, (classmethod, property)) or \
             found is not None and class_function(cls, func.attr) is None:
