@@ -57,5 +57,7 @@ def _refusal(node, parsed):
         f"({root!r} is, or depends on, a parameter in wrt): s2sad reads attributes of "
         f"objects as constants, with no derivative", parsed.location(node),
         hint=f"differentiate with respect to the array itself: take the array as a parameter "
-             f"(def loss(W, x): ..., called with {spelled}), and leave {root!r} out of wrt")
+             f"(def loss(W, x): ..., called with {spelled}), and leave {root!r} out of wrt; a "
+             f"namedtuple argument is read by unpacking it (W, b = {root}) or by position "
+             f"({root}[0])")
 
