@@ -13,6 +13,8 @@ import gast
 
 from ..errors import UnsupportedSyntaxError
 from ..syntax import anno, nodes
+from ..syntax.source import record_path
+from .kind_lattice import LEAF, UNKNOWN, ObjectKind, argument_kind, specializes
 from .ops import flatten
 
 
@@ -61,3 +63,29 @@ def _refusal(node, parsed):
              f"namedtuple argument is read by unpacking it (W, b = {root}) or by position "
              f"({root}[0])")
 
+
+
+def callee_kinds(arguments, kinds, parsed):
+    """``((parameter, kind), ...)``: what a callee is made for (``kind_lattice.specializes``)
+    among the arguments of a call (``{parameter: atom}``; ``kinds``: ``{name: kind}`` of
+    the names the function binds and of its parameters): the
+    containers' structure, and the class of an object, a parameter's (its kind) or a
+    module-level one the function reads (``Model.step(MODEL, x)``: its ``self.act(z)``
+    runs ``type(MODEL).act``; the caller's code is made again when ``MODEL`` is rebound
+    to an object of another class, a global's type being part of what its cache checks)."""
+    found = []
+    params = {a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs}
+    for param, atom in arguments.items():
+        if not isinstance(atom, (gast.Name, gast.Constant)):
+            continue
+        kind = kinds.get(atom.id, UNKNOWN) if atom.__class__ is gast.Name else LEAF
+        if atom.__class__ is gast.Name and atom.id not in kinds and atom.id not in params:
+            value = parsed.resolve(atom.id, None) if atom.id in parsed.globals else None
+            kind = argument_kind(value) if value is not None else kind
+            if kind.__class__ is ObjectKind:
+                for name in sorted(kind.cls.__dict__):   # (setting one on it: made again)
+                    if callable(kind.cls.__dict__[name]) and not name.startswith("__"):
+                        record_path(atom.id, parsed.func, [name], getattr(value, name, None))
+        if specializes(kind):
+            found.append((param, kind))
+    return tuple(sorted(found))

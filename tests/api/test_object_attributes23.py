@@ -196,3 +196,19 @@ def test_a_function_set_on_the_object_itself_is_refused_not_the_classes_run():
     assert HERE in str(info.value).splitlines()[0] and "set on the object" in str(info.value)
     del obj.act
     np.testing.assert_allclose(g(obj, X), 2 * np.sin(X) * np.cos(X))
+
+
+@pytest.mark.parametrize("f", [oa.through_the_class, oa.through_the_object])
+def test_a_module_level_objects_method_calling_self_methods(f, monkeypatch):
+    def check():
+        check_grads(f, (X,), modes=("reverse", "forward"))
+        want = fd(lambda v: s2sad.grad(f)(v), X, h=1e-5)
+        np.testing.assert_allclose(s2sad.hessian(f)(X), want, atol=1e-6)
+    check()
+    monkeypatch.setattr(oa, "STEPPER", oa.Stepper())   # another class: made again
+    check()
+    oa.STEPPER.act = lambda z: z   # set on the object: Python runs it, s2sad refuses
+    for transform in (s2sad.grad, s2sad.hessian):
+        with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+            transform(f)(X)
+        assert HERE in str(info.value).splitlines()[0] and "set on the object" in str(info.value)

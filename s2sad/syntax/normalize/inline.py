@@ -35,7 +35,7 @@ from ..desugar import desugar
 from ..parse import parse_function, record_path
 from ..source import composable
 from .bound_methods import object_method
-from .object_attributes import class_method
+from .object_attributes import class_method, objects_passed
 from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import default_owner, default_roots, made_here, made_here_quietly
@@ -88,16 +88,16 @@ def reachable_helpers(parsed, walked=None, classes=None):
     ``parsed`` calls, directly or through each other.  ``walked``: ``nodes.walk`` of
     ``parsed.node`` when the caller has it; ``classes``: ``{parameter: class}`` of the
     objects given, whose methods ``self.act(x)`` may call (see ``object_attributes``)."""
-    found, todo, classes = {}, [parsed], classes or {}
+    found, todo, classes = {}, [parsed], [k.cls for k in (classes or {}).values()]
     while todo:
         current = todo.pop()
         everything = walked if current is parsed and walked is not None \
             else nodes.walk(current.node)
         for node in everything:
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
+                objects_passed(node, current, classes)   # (MODEL.f(x): self.g in f)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
-                    or object_method(node.func, current) \
-                    or class_method(node.func, (k.cls for k in classes.values()))   # (MODEL.f, self.f)
+                    or object_method(node.func, current) or class_method(node.func, classes)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
                 if id(obj) not in found and can_inline(obj):

@@ -22,10 +22,12 @@ import inspect
 
 import gast
 
+from ...analysis.kind_lattice import ObjectKind, argument_kind
 from ...errors import ObjectClassError
 from ...rules import registry
 from .. import anno
 from ..class_attributes import class_function
+from ..source import record_path
 from .bound_methods import class_method_hint, class_spelling, self_method_refusal
 
 
@@ -58,10 +60,14 @@ def method_through_object(norm, node):
         return
     owner = func.value.id
     atom = norm.env.get(owner)   # (in an inlined helper: the caller's value)
-    if atom.__class__ is not gast.Name or atom.id not in norm.root_params \
-            or atom.id in norm.locals:
-        return   # (not a parameter the function never rebinds)
-    kind = norm.object_classes.get(atom.id)
+    if atom.__class__ is not gast.Name or atom.id in norm.locals:
+        return
+    if atom.id in norm.root_params:   # (a parameter the function never rebinds)
+        kind = norm.object_classes.get(atom.id)
+    elif atom.id not in norm.defined and norm.inliner.inlined_functions:
+        kind = _global_object(norm, atom.id, func.attr)   # (a helper's self is MODEL)
+    else:
+        return
     cls = kind.cls if kind is not None else None
     if cls is None and not norm.inliner.inlined_functions:
         through = self_method_refusal(norm.parsed, func) or (
@@ -115,6 +121,19 @@ def method_through_object(norm, node):
     node.func = method
 
 
+def _global_object(norm, name, attr):
+    """The ``ObjectKind`` of the module-level object ``name`` the differentiated function
+    reads (an inlined helper's ``self``), noting ``name.attr`` (the code is made again
+    when it is set on the object), else None."""
+    root = norm.module_names.root
+    value = root.resolve(name, None)
+    kind = argument_kind(value)
+    if kind.__class__ is not ObjectKind:
+        return None
+    record_path(name, root.func, [attr], getattr(value, attr, None))
+    return kind
+
+
 def class_method(func, classes):
     """The function ``owner.m`` may call where ``owner`` is an object of one of
     ``classes`` (the first of them defining ``m``: a helper to parse, for second
@@ -123,3 +142,17 @@ def class_method(func, classes):
         return None
     return next((f for f in (class_function(c, func.attr) for c in classes)
                  if f is not None), None)
+
+
+def objects_passed(call, parsed, classes):
+    """``classes`` (a list, extended in place) with the classes of the module-level
+    objects of the user's that ``call`` passes by position or calls a method of
+    (``Model.step(MODEL, x)``, ``MODEL.step(x)``: the ``self.act(z)`` of ``step`` runs
+    ``type(MODEL).act``): the classes whose methods ``self.m(...)`` may call."""
+    receiver = [call.func.value] if call.func.__class__ is gast.Attribute else []
+    for arg in receiver + call.args:
+        if arg.__class__ is gast.Name and arg.id in parsed.globals:
+            kind = argument_kind(parsed.globals[arg.id])
+            if kind.__class__ is ObjectKind and kind.cls not in classes:
+                classes.append(kind.cls)
+    return classes
