@@ -25,7 +25,7 @@ import gast
 from ...analysis.kind_lattice import ObjectKind, argument_kind
 from ...errors import ObjectClassError
 from ...rules import registry
-from .. import anno
+from .. import anno, nodes
 from ..class_attributes import class_function
 from ..source import record_path
 from .bound_methods import class_method_hint, class_spelling, self_method_refusal
@@ -33,8 +33,9 @@ from .bound_methods import class_method_hint, class_spelling, self_method_refusa
 
 def object_attribute(norm, owner, node):
     """``owner.attr`` read as it is, for an owner the normalizer holds in a name (a
-    parameter, an item of a list parameter, an attribute read before), else None."""
-    if not isinstance(owner, gast.Name) or node.attr.startswith("__"):
+    parameter, an item of a list parameter, an attribute read before) or a module's
+    dotted name (``w = CO.inner; w.c``), else None."""
+    if nodes.dotted_parts(owner) is None or node.attr.startswith("__"):
         return None
     read = gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
     anno.set(read, anno.OBJECT_ATTRIBUTE, node)
@@ -125,12 +126,14 @@ def _global_object(norm, name, attr):
     """The ``ObjectKind`` of the module-level object ``name`` the differentiated function
     reads (an inlined helper's ``self``), noting ``name.attr`` (the code is made again
     when it is set on the object), else None."""
-    root = norm.module_names.root
-    value = root.resolve(name, None)
+    value = norm.module_names.free_objects.get(name)   # (read by f, or a helper inlined)
+    scope = next((fn for fn in [norm.module_names.root.func] + list(
+        norm.inliner.inlined_functions) if value is not None
+        and getattr(fn, "__globals__", {}).get(name) is value), None)
     kind = argument_kind(value)
-    if kind.__class__ is not ObjectKind:
+    if kind.__class__ is not ObjectKind or scope is None:
         return None
-    record_path(name, root.func, [attr], getattr(value, attr, None))
+    record_path(name, scope, [attr], getattr(value, attr, None))
     return kind
 
 
