@@ -212,3 +212,15 @@ def test_a_module_level_objects_method_calling_self_methods(f, monkeypatch):
         with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
             transform(f)(X)
         assert HERE in str(info.value).splitlines()[0] and "set on the object" in str(info.value)
+
+
+def test_a_written_argument_sharing_memory_with_an_attribute_is_refused_when_called():
+    # (Python's call would change obj.W through x; s2sad writes into a copy of x)
+    obj = oa.Scaler()
+    with pytest.raises(s2sad.errors.SharedArgumentsError) as info:
+        s2sad.grad(oa.Scaler.doubled, wrt=1)(obj, obj.W)
+    assert HERE in str(info.value).splitlines()[0] and "'self'" in str(info.value)
+    x = obj.W.copy()   # the hint: a copy, then 2 W
+    np.testing.assert_allclose(s2sad.grad(oa.Scaler.doubled, wrt=1)(obj, x), 2.0 * obj.W)
+    np.testing.assert_allclose(s2sad.jvp(oa.Scaler.doubled, wrt=1)(obj, x, np.ones(3))[1],
+                               2.0 * np.sum(obj.W))
