@@ -30,7 +30,7 @@ def method_hint(function, spelled):
             f"the array as a parameter)")
 
 
-def _defining_class(function):
+def defining_class(function):
     """The module-level class whose function ``function`` is (by its qualified name)."""
     qual = getattr(function, "__qualname__", "")
     if "<locals>" in qual or qual.count(".") != 1:

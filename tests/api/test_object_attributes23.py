@@ -224,3 +224,10 @@ def test_a_written_argument_sharing_memory_with_an_attribute_is_refused_when_cal
     np.testing.assert_allclose(s2sad.grad(oa.Scaler.doubled, wrt=1)(obj, x), 2.0 * obj.W)
     np.testing.assert_allclose(s2sad.jvp(oa.Scaler.doubled, wrt=1)(obj, x, np.ones(3))[1],
                                2.0 * np.sum(obj.W))
+
+
+def test_a_classmethod_called_through_self_is_refused_naming_it():
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(oa.WithClassmethod.loss, wrt=1)(oa.WithClassmethod(), X)
+    assert HERE in str(info.value).splitlines()[0] and "classmethod" in str(info.value)
+    assert "WithClassmethod.twice" in str(info.value)

@@ -26,7 +26,7 @@ from ...analysis.kind_lattice import ObjectKind, argument_kind
 from ...errors import ObjectClassError
 from ...rules import registry
 from .. import anno, nodes
-from ..class_attributes import class_function
+from ..class_attributes import defining_class, class_function
 from ..source import record_path
 from .bound_methods import class_method_hint, class_spelling, self_method_refusal
 
@@ -74,15 +74,18 @@ def method_through_object(norm, node):
         through = self_method_refusal(norm.parsed, func) or (
             class_method_hint(norm.parsed, func) if func.attr not in registry.METHODS
             else None)
-        if through is not None:
+        defining = defining_class(getattr(norm.parsed, "func", None))
+        if through is not None or atom.id == _first_param(norm) and defining is not None \
+                and inspect.getattr_static(defining, func.attr, None) is not None:
+            spelled = f"; to write the code without a call, spell the class: " \
+                f"{through[1].split(': ', 1)[-1]}" if through is not None else ""
             raise ObjectClassError(
                 f"'{owner}.{func.attr}(...)' calls a method through the object {owner!r}: "
                 f"which function runs is the one of the class of the object each call "
                 f"passes, so the code is made when the derivative is called",
                 norm.parsed.location(node),
-                hint=f"call the derivative with the object (s2sad.grad(f, wrt=1)(obj, x)); "
-                     f"to write the code without a call, spell the class: "
-                     f"{through[1].split(': ', 1)[-1]}")
+                hint=f"call the derivative with the object (s2sad.grad(f, wrt=1)(obj, x))"
+                     f"{spelled}")
         return
     if cls is None:
         return
@@ -120,6 +123,11 @@ def method_through_object(norm, node):
     if not isinstance(found, staticmethod):
         node.args.insert(0, func.value)
     node.func = method
+
+
+def _first_param(norm):
+    args = norm.parsed.node.args.posonlyargs + norm.parsed.node.args.args
+    return args[0].id if args else None
 
 
 def _global_object(norm, name, attr):
