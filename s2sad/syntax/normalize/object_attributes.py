@@ -6,7 +6,7 @@ differentiated, what it holds is a constant of the call: ``self.W`` is read as i
 (``self_W = self.W``), at each call, as an attribute of a module-level object is
 (``cfg.W``).  Whether the owner is differentiated is known only once the activity of
 the function's names is: an attribute read of an active value is refused there
-(:func:`refuse_active_attribute`), naming the attribute and the spelling that works.
+(``analysis.attribute_reads``), naming the attribute and the spelling that works.
 
 A method called through such an object (``self.act(x)``) runs the function of the
 object's class: the code is made for the class of each call's object (the API keys its
