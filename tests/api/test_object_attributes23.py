@@ -231,3 +231,11 @@ def test_a_classmethod_called_through_self_is_refused_naming_it():
         s2sad.grad(oa.WithClassmethod.loss, wrt=1)(oa.WithClassmethod(), X)
     assert HERE in str(info.value).splitlines()[0] and "classmethod" in str(info.value)
     assert "WithClassmethod.twice" in str(info.value)
+
+
+@pytest.mark.parametrize("obj", [oa.Model(), oa.Sinus()])
+def test_the_numba_backend_runs_numpy_for_an_object_with_a_warning(obj):
+    pytest.importorskip("numba", reason="numba is an optional extra")
+    with pytest.warns(s2sad.NumbaFallbackWarning):
+        got = s2sad.grad(oa.Model.loss_act, wrt=1, backend="numba")(obj, X)
+    np.testing.assert_allclose(got, fd(lambda v: oa.Model.loss_act(obj, v), X), atol=1e-7)
