@@ -137,6 +137,13 @@ class FieldReadError(UnsupportedSyntaxError):
     arguments that do not show one there, not when it is made."""
 
 
+class ObjectClassError(UnsupportedSyntaxError):
+    """A method called through an object the function is given (``self.act(x)``): which
+    function runs is the one of the object's class at each call, so the Python API makes
+    the code when the derivative is called, for the class of the object given (once per
+    class), and raises this only where it cannot (no call: ``s2sad.source``, the CLI)."""
+
+
 class UndefinedNameError(UnsupportedSyntaxError, NameError):
     """A name the function reads is not defined.  Python looks names up when the code
     runs, so the Python API, which makes a derivative when it is asked for

@@ -44,9 +44,41 @@ def _namedtuple_fields(value):
     return None
 
 
+class ObjectKind(str):
+    """The kind of an object of a user's class (``self`` of a method): a ``LEAF`` to the
+    analyses (no container), which also names the class (``.cls``), part of the cache
+    key, since ``self.act(x)`` calls the class's ``act``.  Two are equal for the same
+    class; one is equal to ``LEAF``."""
+
+    def __new__(cls, klass, shadowed=frozenset()):
+        kind = str.__new__(cls, LEAF)
+        kind.cls, kind.shadowed = klass, shadowed   # (shadowed: the object's own functions)
+        return kind
+
+    def __eq__(self, other):
+        if other.__class__ is ObjectKind:
+            return self.cls is other.cls and self.shadowed == other.shadowed
+        return str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash((LEAF, id(self.cls), self.shadowed))
+
+    def __repr__(self):
+        return f"<object of {self.cls.__qualname__}>"
+
+
 def is_container(kind):
     """A list, tuple or dict kind."""
     return isinstance(kind, tuple) and kind[0] in _CONTAINERS
+
+
+def specializes(kind):
+    """Whether a callee is made for an argument of this kind: a container's structure, or
+    an object's class (``ObjectKind``: its methods called through it)."""
+    return is_container(kind) or kind.__class__ is ObjectKind
 
 
 def is_sequence(kind):
@@ -144,3 +176,21 @@ def kind_of_value(value):
     if isinstance(value, (list, tuple, dict)):   # other subclasses (OrderedDict...): not known
         return UNKNOWN
     return LEAF
+
+
+#: the packages whose objects are not the user's (arrays, numbers, their scalars)
+_LIBRARIES = frozenset(("numpy", "builtins", "dask", "scipy", "numba", "cupy", "jax",
+                        "torch", "pandas", "xarray", "decimal", "fractions", "collections",
+                        "types", "functools"))
+
+
+def argument_kind(value):
+    """The kind of an argument: ``kind_of_value``'s, or an ``ObjectKind`` for an object
+    of a user's class (a class whose module is none of the libraries')."""
+    kind = kind_of_value(value)
+    cls = value.__class__
+    if kind == LEAF and (getattr(cls, "__module__", None) or "builtins").partition(".")[0] \
+            not in _LIBRARIES and not isinstance(value, type):
+        own = getattr(value, "__dict__", None) or ()
+        return ObjectKind(cls, frozenset(k for k in own if callable(own[k])))
+    return kind

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import pipeline
 from ..syntax.function_args import kind_of_argument
-from ..analysis.kinds import kind_of_value
+from ..analysis.kind_lattice import argument_kind
 from ..syntax import wrappers
 from ..syntax.callers import POSITIONS
 from ..syntax.call_errors import python_call_error
@@ -50,10 +50,10 @@ def argument_kinds(func, args, kwargs):
     part of the cache key); see ``analysis.kinds.kind_of_value``.  A list's kind is the
     join of its items' (code made for a list of 3 arrays serves a list of 5)."""
     names = [p.name for p in pipeline.signature(func).parameters.values()]
-    found = dict(zip(names, (kind_of_argument(v) or kind_of_value(v) for v in args)))
+    found = dict(zip(names, (kind_of_argument(v) or argument_kind(v) for v in args)))
     for name, value in (kwargs or {}).items():
         if name in names:
-            found[name] = kind_of_argument(value) or kind_of_value(value)
+            found[name] = kind_of_argument(value) or argument_kind(value)
     return tuple(sorted(found.items()))
 
 

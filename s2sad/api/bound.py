@@ -16,7 +16,7 @@ import types
 import weakref
 
 from ..emit import compile_module
-from ..errors import FieldReadError, SharedWriteError, UndefinedNameError
+from ..errors import FieldReadError, ObjectClassError, SharedWriteError, UndefinedNameError
 from ..syntax.function_args import CalledParameterError
 from ..rules import registry as _registry
 from ..runtime.duck import called_with, duck_among
@@ -180,7 +180,7 @@ class Bound:
         try:
             self._rebuild()
         except (SharedWriteError, UndefinedNameError, CalledParameterError,
-                FieldReadError) as exc:
+                FieldReadError, ObjectClassError) as exc:
             if kinds is not None or ranks is not None:
                 raise
             self.refusal, self.entry = exc, None
@@ -285,6 +285,8 @@ class Bound:
                 found = self.by_rank.get(key)
                 return (found if found is not None else self.for_ranks(key)).current()
         if self.refusal is not None:
+            if self.refusal.__class__ is ObjectClassError:   # (made for self's class)
+                return self.specialized(args, kwargs).current()
             self._refused_before()
         func, namespace, checks = self.func, self.namespace, self.checks
         try:

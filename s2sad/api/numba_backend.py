@@ -38,7 +38,7 @@ import time
 import warnings
 import weakref
 
-from ..errors import NumbaFallbackWarning, NumbaTargetError, S2sadError
+from ..errors import NumbaFallbackWarning, NumbaTargetError, ObjectClassError, S2sadError
 from .arguments import has_containers, is_container_argument
 from .compile_lock import serialize_compiles
 from .numba_integers import hazard as integer_hazard
@@ -237,6 +237,8 @@ class NumbaBound:
         return wrapper
 
     def _entry_of(self, args, kwargs):
+        if self.bound.refusal.__class__ is ObjectClassError:   # (made for self's class)
+            return self.bound.specialized(args, kwargs).entry
         for value in args:
             if is_container_argument(value):
                 return self.bound.specialized(args, kwargs).entry

@@ -27,7 +27,7 @@ from .numba_backend import backend_bound, check_backend, refuse_numba
 from .numba_fastpath import numba_fast_path
 from .outputs import failure_of
 from .singular import note_user_line, raise_singular
-from ..runtime.outside_kept import check_outside, outside_values
+from ..runtime.outside_kept import argument_attributes, check_outside, outside_values
 from ..runtime.arguments_kept import check_unchanged, output_copy, snapshot
 from .second_order import gradient_of_gradient
 from .transformed import cached_transform, with_source
@@ -312,7 +312,8 @@ def _build_vjp(func, wrt):
         refuse_value(value, "the output", func.__name__, func,
                      rerun=lambda: bound(*args, **kwargs))
         likes = arguments(args, kwargs)
-        outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs), impl)
+        outside = outside_values(namespace, _defaults(bound.func, params, args, kwargs), impl) \
+            + argument_attributes(namespace, list(zip(params, args)) + list(kwargs.items()))
 
         def pullback(cotangent):
             check_unchanged(kept, func.__name__)

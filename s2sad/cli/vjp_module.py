@@ -28,7 +28,7 @@ from .module_edit import fresh as _fresh, insert_before as _insert_before, \
 
 #: the runtime helpers the pass calls, by the name the runtime exports them under
 _HELPERS = ("vjp_copies", "vjp_arguments", "check_kept", "output_copy", "outside_values",
-            "check_outside", "check_cotangent")
+            "check_outside", "check_cotangent", "argument_attributes")
 
 
 def _is_user_module(value):
@@ -71,11 +71,15 @@ def with_kept_arguments(emitted):
     reads_user = any(line.strip() and not line.lstrip().startswith("#")
                      for line in parts["user"]) or any(
         _is_user_module(value) for value in emitted.bindings.values())
+    # (an argument's attributes the code reads, self.W: constants, checked as globals are)
+    attributes = [p for p in params if re.search(rf"\b{p}\.[A-Za-z]", code)]
     first_in_pullback = []
-    if reads_user:
+    if reads_user or attributes:
         noted = _fresh("outside", used)
+        pairs = ", ".join(f"({p!r}, {p})" for p in attributes)
+        also = f" + {names['argument_attributes']}(globals(), [{pairs}])" if attributes else ""
         _insert_before(lines, ret, [
-            f"{noted} = {names['outside_values']}(globals(), ())  # the user's values "
+            f"{noted} = {names['outside_values']}(globals(), ()){also}  # the user's values "
             f"read, as they are now"])
         first_in_pullback.append(
             f"{names['check_outside']}({noted}, {user!r})  # an error if one was changed since")
@@ -100,8 +104,10 @@ def with_kept_arguments(emitted):
                                 "check_cotangent")}
     if writes:
         taken.add(names["check_kept"])
-    if reads_user:
+    if reads_user or attributes:
         taken |= {names["outside_values"], names["check_outside"]}
+    if attributes:
+        taken.add(names["argument_attributes"])
     return reassembled(emitted, lines, {name: helper for helper, name in names.items()
                                         if name in taken})
 

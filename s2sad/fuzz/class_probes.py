@@ -1,11 +1,12 @@
 """The probes of ``generator/class_forms.py``'s constructs (methods of the program's own
 classes, chained assignments, sets of constants tested for membership, dicts made anew
-each trip of a loop, items of containers copied whole): (source, args) of a tiny
+each trip of a loop, items of containers copied whole, methods reading attributes of
+self and calling self's methods): (source, args) of a tiny
 function using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
 
-from s2sad.fuzz.generator.class_forms import CLASS_TEXT
+from s2sad.fuzz.generator.class_forms import CLASS_TEXT, OBJECT_TEXT
 
 X3 = np.array([0.5, 0.1, -0.3])
 
@@ -35,4 +36,6 @@ CLASS_PROBES = {
                     "    t = ({'a': x * 2.0}, {'a': np.tanh(x)})\n    u = t[1].copy()\n"
                     "    return np.sum(q['a'] * cl[0]['a'] + r[2] * ll[1][0] + u['a'] * x)\n",
                     (X3,)),
+    "object_methods": (OBJECT_TEXT.format(n=1, cls="Cs1") + "\n\n\ndef f(x):\n"
+                       "    return np.sum(Co1.step(CO1, x) * x + CO1.step(x * 0.5))\n", (X3,)),
 }

@@ -41,7 +41,7 @@ from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, power_cro
 from .elementwise_more import bessel_i, finite_mask, sinc_slope  # noqa: F401
 from .arguments_kept import check_kept, output_copy, vjp_arguments, vjp_copies  # noqa: F401
 from .given import as_tangent, check_cotangent  # noqa: F401  (written modules check theirs)
-from .outside_kept import check_outside, outside_values  # noqa: F401
+from .outside_kept import argument_attributes, check_outside, outside_values  # noqa: F401
 # (a vjp's pullback, made when it writes into arrays, starts with pullback_copies: no rules,
 # not in __all__, as a pullback is never differentiated again)
 from .pullback_copies import own_copy, pullback_copies, repointed  # noqa: F401

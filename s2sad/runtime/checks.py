@@ -186,4 +186,21 @@ def _shares(written, other, depth=0):
         return any(_shares(written, item, depth + 1) for item in other)
     if depth < 4 and isinstance(other, dict):
         return any(_shares(written, item, depth + 1) for item in other.values())
+    if depth < 2 and _users_object(other):   # (self.W: read as a constant of the call)
+        return any(_shares(written, item, depth + 1) for item in vars(other).values())
     return False
+
+
+#: the packages whose objects' attributes are not a user's values
+_LIBRARIES = frozenset(("numpy", "builtins", "dask", "scipy", "numba", "s2sad", "functools",
+                        "types", "collections"))
+
+
+def _users_object(value):
+    """Whether ``value`` is an object of a user's class, whose attributes a function may
+    read (``self.W``: see ``syntax.normalize.object_attributes``)."""
+    own = getattr(value, "__dict__", None)
+    cls = value.__class__
+    return own.__class__ is dict and not callable(value) and not isinstance(value, type) \
+        and (getattr(cls, "__module__", None) or "builtins").partition(".")[0] \
+        not in _LIBRARIES and cls.__name__ != "module"

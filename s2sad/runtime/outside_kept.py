@@ -58,8 +58,10 @@ def check_outside(noted, func_name):
     for what, holder, key, value, copy in noted:
         if holder is not None and not _same_object(holder.get(key, value), value) or \
                 copy is not None and not _same_tree(value, copy):
+            where = "reads as a constant" if what.__class__ is _OfArgument \
+                else "reads outside its arguments"
             raise ChangedSinceError(
-                f"{what}, which {func_name} reads outside its arguments, was changed (in "
+                f"{what}, which {func_name} {where}, was changed (in "
                 f"place, or rebound) after its vjp was called and before its pullback: "
                 f"the pullback would read the new value beside the old ones",
                 hint="call the vjp again after changing it (a pullback keeps the "
@@ -77,14 +79,32 @@ def _same_object(live, value):
     return live is value or same_number(live, value)
 
 
-def _note(noted, what, holder, key, value):
-    noted.append((repr(what), holder, key, value,
+def argument_attributes(namespace, pairs):
+    """The rows of :func:`outside_values` for the attributes of the objects among the
+    arguments (``pairs``: ``(parameter, value)``) that the module's code names (``self.W``,
+    ``self.layer.W``, the items of ``self.layers``): the function reads them as constants
+    (see ``syntax.normalize.object_attributes``), the pullback too."""
+    noted = []
+    for name, value in pairs:
+        if not isinstance(value, (_ndarray, float, int, complex, str) + _REBUILT) \
+                and value is not None:
+            _note_attributes(noted, name, value, _reads(namespace)[1], 2, _OfArgument)
+    return noted
+
+
+class _OfArgument(str):
+    """The description of an attribute of an argument (``'self.W'``)."""
+
+
+def _note(noted, what, holder, key, value, label=repr):
+    noted.append((label(what), holder, key, value,
                   _copied(value, {}, copy_new=True) if _holds_arrays(value, 0) else None))
 
 
-def _note_attributes(noted, label, value, attributes, depth):
+def _note_attributes(noted, label, value, attributes, depth, kind=None):
     """The attributes named in ``attributes`` of a module or a plain object ``value``
-    (and of theirs, ``depth`` levels more)."""
+    (and of theirs, and of the objects in a list or tuple one holds, ``depth`` levels
+    more); ``kind``: the class of the descriptions (an argument's attributes)."""
     if callable(value) or isinstance(value, (type, _ndarray) + _REBUILT) or \
             isinstance(value, _ModuleType) and value.__name__.partition(".")[0] in _LIBRARIES:
         return
@@ -94,10 +114,16 @@ def _note_attributes(noted, label, value, attributes, depth):
     for attribute in attributes:
         if attribute in own:
             found = own[attribute]
+            spelled = f"{label}.{attribute}"
             if _is_data(found):
-                _note(noted, f"{label}.{attribute}", own, attribute, found)
+                _note(noted, spelled, own, attribute, found,
+                      label=repr if kind is None else lambda w: kind(repr(w)))
             if depth:
-                _note_attributes(noted, f"{label}.{attribute}", found, attributes, depth - 1)
+                _note_attributes(noted, spelled, found, attributes, depth - 1, kind)
+                if found.__class__ in (list, tuple) and kind is not None:
+                    for index, item in enumerate(found):   # (self.layers[0].W)
+                        _note_attributes(noted, f"{spelled}[{index}]", item, attributes,
+                                         depth - 1, kind)
 
 
 class _Label(str):

@@ -64,6 +64,9 @@ TAPE_TANGENT = "s2sad_tape_tangent"
 RESTORE_OF = "s2sad_restore_of"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
+#: an attribute of an object the function is given, read as it is (normalize.object_attributes):
+#: the user's attribute node, to locate a refusal
+OBJECT_ATTRIBUTE = "s2sad_object_attribute"
 #: on a normalized call of a user function that writes into its arguments: the names of
 #: the parameters it writes into, whose new values the call returns after its result
 #: (``(result, new_a, ...)``, see ``normalize.functionalize``); on the unpacking of

@@ -14,7 +14,7 @@ import inspect
 
 import gast
 
-from ..analysis import kinds as kinds_
+from ..analysis.attribute_reads import callee_kinds
 from ..analysis.forward_facts import elementwise
 from ..errors import RuleDefinitionError, UnsupportedSyntaxError
 from ..rules import registry
@@ -320,9 +320,7 @@ def user_call(sweep, name, value, callee, out):
         env.define(name, zero(), out)
         return
     # the callee is made for the containers its arguments hold here
-    kinds = tuple(sorted((param, sweep.kind(atom)) for param, atom in arguments.items()
-                         if isinstance(atom, (gast.Name, gast.Constant))
-                         and kinds_.is_container(sweep.kind(atom))))
+    kinds = callee_kinds(arguments, sweep.facts.kinds, sweep.parsed)   # (and self's class)
     info = sweep.jvp(sweep.calls, callee, tuple(wrt), site, arity, kinds)
     call = copy.deepcopy(value)
     call.func = nodes.name(info.name)

@@ -876,6 +876,10 @@ CONSTRUCT_SIGNS.update({
                     r"clq\d+\['a'\] = clq\d+\['a'\] \* clq\d+\['b'\]",
                     r"clq\d+\.append\(clq\d+\[0\] \* clq\d+\[1\]\)",
                     r"cl\d+ = \(\{'a': "],
+    # methods reading self's attributes and calling self's methods (class_forms.py)
+    "object_methods": [r"\nCO\d+ = Co\d+\(\)", r"\nCO\d+ = Cs\d+\(\)",
+                       r"np\.sum\(Co\d+\.step\(CO\d+, \w+\) \* \w+\)",
+                       r"np\.sum\(CO\d+\.step\(\w+\) \* \w+\)"],
 })
 
 @functools.lru_cache(maxsize=1)

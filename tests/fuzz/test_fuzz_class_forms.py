@@ -20,7 +20,8 @@ SHOWS = {"class_methods": r"class Cm\d+:(.|\n)*CM\d+ = Cm\d+\(\)",
                             r"cy\d+z = cy\d+y\[0\] = ",
          "set_membership": r" in \{",
          "fresh_dict_loop": r"frq\d+\[[^]]+\] = ",
-         "copied_item": r"clq\d+ = (dict|list)?\(?cl\d+\[1\]"}
+         "copied_item": r"clq\d+ = (dict|list)?\(?cl\d+\[1\]",
+         "object_methods": r"class Co\d+:(.|\n)*CO\d+ = C[os]\d+\(\)"}
 
 
 #: features refused in some mode by design (must-refuse constructs; module closures and

@@ -10,9 +10,9 @@ the same seed without the features):
 - ``print_in_branch``: ``print(...)`` (or the module logger's ``log.info``) inside an
   ``if`` on data inside a loop that also carries a value (the checker compares what each
   derivative call prints with what ``f`` prints);
-- ``foreign_arg``: a ``collections.deque`` or an instance of the program's own class
-  passed as an argument (a module global, ``fq``/``fb``), read by ``f``: s2sad must
-  refuse it, located (``MUST_REFUSE``);
+- ``foreign_arg``: a ``collections.deque`` or an instance of the program's own iterable
+  class passed as an argument (a module global, ``fq``/``fb``), read by ``f`` as a
+  container: s2sad must refuse it, located (``MUST_REFUSE``);
 - ``unseen_view_write``: a write through ``uwN = np.asanyarray(ubN)`` (np.require,
   np.asarray_chkfinite, np.array(copy=None), np.float64...: ``ubN`` itself) where only
   ``ubN`` is read afterwards: s2sad must refuse it, located on ``uwN`` (it was dropped as
@@ -27,7 +27,6 @@ the same seed without the features):
 
 import random
 from collections import deque
-from types import SimpleNamespace
 
 from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.effect_forms import LOGGER
@@ -147,13 +146,17 @@ def _foreign_arg(draft, r):
                                             f"sum(v for v in {name})")))
     else:
         # (the global after the class: helpers come after the module's globals)
+        # (iterable without len: used as a container, refused; its attributes alone would
+        # be constants of the call, objattr23, as self.W is)
         draft.box_helpers.append("class Bag:\n\n    def __init__(self, items):\n"
-                                 f"        self.items = items\n\n\n{glob} = Bag([0.5, -0.25])")
-        draft.emit(f"{read} = {name}.items[0]")
+                                 "        self.items = items\n\n    def __iter__(self):\n"
+                                 f"        return iter(self.items)\n\n\n"
+                                 f"{glob} = Bag([0.5, -0.25])")
+        draft.emit(f"{read} = sum(v for v in {name})")
     at = next((i for i, p in enumerate(draft.params) if p.name == "ob"), len(draft.params))
     # (the checker's finite differences call f on the Param's value: the deque, or an
     # object with the same items; s2sad is given the module's global)
-    value = deque([0.5, -0.25]) if name == "fq" else SimpleNamespace(items=[0.5, -0.25])
+    value = deque([0.5, -0.25]) if name == "fq" else [0.5, -0.25]
     draft.params.insert(at, Param(name, "none", (), value, global_name=glob))
     draft.return_terms.append(f"0.25 * {read} * np.sum(np.sin({x}))")
     draft.use("foreign_arg")

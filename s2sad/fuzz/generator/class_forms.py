@@ -18,7 +18,13 @@ assignments (README: "Methods and classes"; stranger 21 found each refused or mi
 - ``copied_item``: an item of a container that is itself a dict or list, copied whole
   (``cl[1].copy()``, ``dict(cl[1])``, ``list(cl[1])``, ``cl[1][1].copy()``, a dict of a
   tuple), its copy's keys or slots rebound or appended to, and both read (Python's copy
-  holds the same items: fuzz of the crash of such a copy in reverse mode).
+  holds the same items: fuzz of the crash of such a copy in reverse mode);
+- ``object_methods``: a class ``CoN`` whose methods read attributes of ``self`` (a
+  number, an int in ``range``, a list of numbers indexed, an attribute of an object it
+  holds: ``self.inner.c``) and call another method through ``self`` (``self.act(h)``),
+  a subclass ``CsN`` overriding ``act``, and a module-level instance of either, called
+  through the class (``CoN.step(CON, x)``) or through the instance (``CON.step(x)``):
+  ``self``'s attributes are constants, ``self.act`` the one of the instance's class.
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -31,8 +37,8 @@ from s2sad.fuzz.ops import M, S, V, W
 from s2sad.fuzz.generator.python_forms import float_params
 
 TERM_FEATURES = ("class_methods", "chained_targets", "set_membership", "fresh_dict_loop",
-                 "copied_item")
-SALTS = (0x2B17, 0x6D29, 0x3E4B, 0x51C7, 0x1C95)
+                 "copied_item", "object_methods")
+SALTS = (0x2B17, 0x6D29, 0x3E4B, 0x51C7, 0x1C95, 0x7A31)
 RATE = 0.12
 
 #: the class each ``class_methods`` term defines (``{n}``: its number)
@@ -43,6 +49,19 @@ CLASS_TEXT = (
     "    @staticmethod\n    def put(b, v):\n        b[...] = b * 0.5 + v\n\n"
     "    def h(self, a):\n        return np.sin(a) * a\n\n\n"
     "CM{n} = Cm{n}()")
+
+#: the classes each ``object_methods`` term defines (``{n}``: its number; ``{cls}``: the
+#: class of the module-level instance, ``Co{n}`` or its subclass ``Cs{n}``)
+OBJECT_TEXT = (
+    "class Ci{n}:\n    c = 1.5\n\n\n"
+    "class Co{n}:\n"
+    "    def __init__(self):\n        self.s = 0.75\n        self.n = 2\n"
+    "        self.ws = [0.5, -0.25]\n        self.inner = Ci{n}()\n\n"
+    "    def act(self, z):\n        return np.tanh(z) * self.s\n\n"
+    "    def step(self, a):\n        h = a\n        for i in range(self.n):\n"
+    "            h = self.act(h) + self.ws[i] * a\n        return h * self.inner.c\n\n\n"
+    "class Cs{n}(Co{n}):\n    def act(self, z):\n        return np.sin(z) + self.s * z\n\n\n"
+    "CO{n} = {cls}()")
 
 
 def streams(seed):
@@ -201,6 +220,20 @@ def _copied_item(draft, r):
     draft.use("copied_item")
 
 
+def _object_methods(draft, r):
+    params = float_params(draft, (S, V, W, M))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    cls = r.choice((f"Co{n}", f"Cs{n}"))
+    draft.box_helpers.append(OBJECT_TEXT.format(n=n, cls=cls))
+    name, obj = f"con{n}", f"CO{n}"
+    call = r.choice((f"Co{n}.step({obj}, {x})", f"{obj}.step({x})"))
+    draft.emit(f"{name} = np.sum({call} * {x})")
+    draft.return_terms.append(f"0.25 * {name}")
+    draft.use("object_methods")
+
+
 MAKERS = {"class_methods": _class_methods, "chained_targets": _chained_targets,
           "set_membership": _set_membership, "fresh_dict_loop": _fresh_dict_loop,
-          "copied_item": _copied_item}
+          "copied_item": _copied_item, "object_methods": _object_methods}

@@ -73,6 +73,7 @@ from .functionalize import WritingCalls
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
+from .object_attributes import object_classes
 from .objects import refuse_foreign_methods
 from .rule_results import with_result_checks
 from .loops import Loops
@@ -235,17 +236,17 @@ class _Normalizer:
         self.function_name = fn.name
         # keyword-only parameters are parameters like the others (kept keyword-only outside)
         self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
-        self.root_params = frozenset(self.params)
+        self.root_params, self.object_classes = frozenset(self.params), object_classes(kinds)
         # (nothing before the namer below is made changes a name)
         self.locals, mentioned = _stored_and_mentioned(nodes.of_class(self.walked, gast.Name))
         check_local_functions(fn, self.error)
         refuse_foreign_methods(self)   # w = deque(maxlen=2); w.append(v): not a list's
         (self.param_sequences, list_params, param_dicts,
          tuple_params) = _parameter_structure(fn, self.walked, self.params, kinds)
-        helpers = reachable_helpers(parsed, self.walked) if inline_helpers else {}
+        helpers = inline_helpers and reachable_helpers(parsed, self.walked, self.object_classes)
         # (the names of inlined helpers are never handed out as temps; see helper_names)
-        helper_reserved, self.foreign_globals = helper_names(parsed, helpers)
-        self.inliner = Inliner(self, helpers)   # bodies of functions in place of calls
+        helper_reserved, self.foreign_globals = helper_names(parsed, helpers or {})
+        self.inliner = Inliner(self, helpers or {})   # bodies of functions in place of calls
         self.namer = Namer(mentioned | _read_by_checks(getattr(parsed, "entry_checks", ()))
                            | helper_reserved | registry.helper_names())   # (checks': not temps)
         self.module_names = GlobalNames(self, parsed)   # the module names the code reads

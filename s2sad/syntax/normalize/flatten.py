@@ -38,6 +38,7 @@ from .fields import item as field_item, record as record_fields
 from .iterables import makes_iterator, refuse_endless
 from .lists import list_mutation
 from .maps import maps_read_whole
+from .object_attributes import method_through_object, object_attribute
 from .scatter import refuse_ufunc_value
 from .temps import subscript_base
 from .trees import is_atomic
@@ -74,6 +75,7 @@ class Flattener:
         """Emit one statement computing ``node``; return the name it assigns."""
         norm = self.norm
         if isinstance(node, gast.Call):   # (list(map(f, xs)): a comprehension; dict(...))
+            method_through_object(norm, node)   # self.act(x): Model.act(self, x)
             node = maps_read_whole(norm, node, norm.dict_forms.dict_call)
         if isinstance(node, gast.DictComp):
             return norm.dict_forms.dict_comprehension(node, target)
@@ -267,6 +269,9 @@ class Flattener:
             field = field_read(norm, owner, node)
         if field is not None:
             return field
+        read = object_attribute(norm, owner, node)   # self.W, cfg.lr (object_attributes)
+        if read is not None:
+            return read
         # (rules.hints reads numpy, which the core never imports: only to word a refusal)
         from ...rules.hints import attribute_hint
         raise norm.error(f"the attribute '.{node.attr}' is not supported", node,
@@ -336,6 +341,7 @@ class Flattener:
         annotated (``anno.CALLEE``); a method of a local value becomes numpy's
         function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
         norm = self.norm
+        method_through_object(norm, node)   # self.act(x): Model.act(self, x)
         func = node.func
         _refuse_self_method(norm, func, node)   # (self.sum(x) of a class defining sum)
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \

@@ -36,6 +36,7 @@ from ..function_args import SPECIALIZES
 from ..parse import parse_function, record_path
 from ..source import composable
 from .bound_methods import object_method
+from .object_attributes import class_method, objects_passed
 from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import default_owner, default_roots, made_here, made_here_quietly
@@ -83,19 +84,21 @@ def callee_of(func, parsed):
     return called_partial(obj)
 
 
-def reachable_helpers(parsed, walked=None):
+def reachable_helpers(parsed, walked=None, classes=None):
     """``{id(function): parsed}`` for the functions :func:`can_inline` admits that
     ``parsed`` calls, directly or through each other.  ``walked``: ``nodes.walk`` of
-    ``parsed.node`` when the caller has it."""
-    found, todo = {}, [parsed]
+    ``parsed.node`` when the caller has it; ``classes``: ``{parameter: class}`` of the
+    objects given, whose methods ``self.act(x)`` may call (see ``object_attributes``)."""
+    found, todo, classes = {}, [parsed], [k.cls for k in (classes or {}).values()]
     while todo:
         current = todo.pop()
         everything = walked if current is parsed and walked is not None \
             else nodes.walk(current.node)
         for node in everything:
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
+                objects_passed(node, current, classes)   # (MODEL.f(x): self.g in f)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
-                    or object_method(node.func, current)   # (MODEL.f(x): Model.f, lowered)
+                    or object_method(node.func, current) or class_method(node.func, classes)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
                 if id(obj) not in found and can_inline(obj):

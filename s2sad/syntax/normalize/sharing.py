@@ -116,7 +116,13 @@ class AliasRecorder:
         slice is read from, a view's base, what a helper's call may return."""
         if self.displayed(name, value):
             return
-        if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        read = anno.get(value, anno.OBJECT_ATTRIBUTE, None)
+        if read is not None:   # self.W (see .object_attributes): the object's, not ours
+            source = ".".join((lambda p: [p[0], *p[1]])(nodes.dotted_parts(read) or
+                                                          ("...", [read.attr])))
+            self.outside_values[source] = f"{source!r}, an attribute of an object given"
+            self.hold(name, source)
+        elif isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
             self.item_read(name, value)
         elif isinstance(value, gast.Call):
             fn = anno.get(value, anno.CALLEE)

@@ -21,7 +21,7 @@ import gast
 from ...analysis.kind_lattice import FieldName, named_fields
 from ...analysis.kinds import infer
 from ...errors import FieldReadError, UnsupportedSyntaxError
-from .. import nodes
+from .. import anno, nodes
 
 #: the attributes of a namedtuple that are no fields (its class's methods and data)
 _CLASS_ATTRIBUTES = frozenset({"_fields", "_field_defaults", "_replace", "_asdict", "_make"})
@@ -62,8 +62,9 @@ def field_read(norm, owner, node):
     code made for the structure of container arguments (decided by :func:`resolve`),
     else None: the caller refuses the attribute (code made for numbers and arrays, or a
     module the CLI writes, which never sees the arguments)."""
-    if not isinstance(owner, gast.Name) or not norm.dict_writes.kinds:
-        return None
+    if not isinstance(owner, gast.Name) or not norm.dict_writes.kinds \
+            or _holds_an_object(norm, owner):
+        return None   # (an object of the user's class: its attribute, object_attributes)
     if node.attr in _CLASS_ATTRIBUTES:
         raise class_attribute_error(norm, node.attr, node)
     refusal = norm.error(
@@ -78,6 +79,19 @@ def field_read(norm, owner, node):
              f"fields; for another object pass the value of '.{node.attr}' as an argument")
     index = gast.Constant(value=FieldName(node.attr, refusal), kind=None)
     return gast.Subscript(value=owner, slice=index, ctx=gast.Load())
+
+
+def _holds_an_object(norm, owner):
+    """Whether the name ``owner`` holds an object of the user's class: a parameter the
+    code is made for objects of (``self``: ``norm.object_classes``), or the value of an
+    attribute read of one (``self.layer``, read as it is: ``anno.OBJECT_ATTRIBUTE``)."""
+    if owner.id in norm.root_params:
+        return norm.object_classes.get(owner.id) is not None
+    for stmt in reversed(norm.out):
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name \
+                and stmt.targets[0].id == owner.id:
+            return anno.get(stmt.value, anno.OBJECT_ATTRIBUTE, None) is not None
+    return False
 
 
 def namedtuple_class(norm, owner):

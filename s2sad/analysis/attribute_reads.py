@@ -1,0 +1,92 @@
+"""Attributes of a differentiated value, found so that they are refused where written.
+
+The normalizer reads an attribute of an object the function holds as it is
+(``self_W = self.W``, see ``syntax.normalize.object_attributes``): a constant of the
+call when the object is not differentiated (``self`` or ``cfg`` outside ``wrt``).  No
+derivative flows through such a read, so where the object is differentiated (its
+parameter in ``wrt``, or a value computed from one) and the attribute's value reaches
+the output, the derivative would be dropped: that read is refused, at the user's
+attribute, with the spelling that is differentiated (the array as a parameter).
+"""
+
+import gast
+
+from ..errors import FieldReadError
+from ..syntax import anno, nodes
+from ..syntax.source import record_path
+from .kind_lattice import LEAF, UNKNOWN, ObjectKind, argument_kind, specializes
+from .ops import flatten
+
+
+def _reads(primal):
+    return [s for s in flatten(primal) if s.__class__ is gast.Assign
+            and s.value.__class__ is gast.Attribute
+            and anno.get(s.value, anno.OBJECT_ATTRIBUTE, None) is not None
+            and s.value.value.__class__ is gast.Name
+            and s.targets[0].__class__ is gast.Name]
+
+
+def refuse_differentiated_attributes(primal, varied, useful, parsed):
+    """Raise the refusal of the first attribute read of ``primal`` whose owner is varied
+    (``varied(name)``; or an attribute read of a varied owner: ``self.layer.W``) and
+    whose value is useful (``useful(name)``: reaches an output)."""
+    reads = _reads(primal)
+    if not reads:
+        return
+    owners = set()   # (the reads' targets that hold a part of a varied object)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in reads:
+            owner, target = stmt.value.value.id, stmt.targets[0].id
+            if target not in owners and (owner in owners or varied(owner)):
+                owners.add(target)
+                changed = True
+    found = [s for s in reads if (s.value.value.id in owners or varied(s.value.value.id))
+             and useful(s.targets[0].id)]
+    if found:   # (the attribute whose value is used, self.layer.W, before self.layer)
+        inner = {s.value.value.id for s in reads}
+        stmt = next((s for s in found if s.targets[0].id not in inner), found[0])
+        raise _refusal(anno.get(stmt.value, anno.OBJECT_ATTRIBUTE), parsed)
+
+
+def _refusal(node, parsed):
+    parts = nodes.dotted_parts(node)
+    spelled = ".".join([parts[0], *parts[1]]) if parts is not None else f"....{node.attr}"
+    root = parts[0] if parts is not None else "the object"
+    # (a FieldReadError: code made without the arguments' kinds leaves it to the call,
+    # where a namedtuple argument's field is read as its item, see tuple_fields)
+    return FieldReadError(
+        f"'{spelled}' reads the attribute '.{node.attr}' of a value that is differentiated "
+        f"({root!r} is, or depends on, a parameter in wrt): s2sad reads attributes of "
+        f"objects as constants, with no derivative", parsed.location(node),
+        hint=f"differentiate with respect to the array itself: take the array as a parameter "
+             f"(def loss(W, x): ..., called with {spelled}), and leave {root!r} out of wrt; or "
+             f"make {root!r} a typing.NamedTuple, whose fields s2sad differentiates")
+
+
+
+def callee_kinds(arguments, kinds, parsed):
+    """``((parameter, kind), ...)``: what a callee is made for (``kind_lattice.specializes``)
+    among the arguments of a call (``{parameter: atom}``; ``kinds``: ``{name: kind}`` of
+    the names the function binds and of its parameters): the
+    containers' structure, and the class of an object, a parameter's (its kind) or a
+    module-level one the function reads (``Model.step(MODEL, x)``: its ``self.act(z)``
+    runs ``type(MODEL).act``; the caller's code is made again when ``MODEL`` is rebound
+    to an object of another class, a global's type being part of what its cache checks)."""
+    found = []
+    params = {a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs}
+    for param, atom in arguments.items():
+        if not isinstance(atom, (gast.Name, gast.Constant)):
+            continue
+        kind = kinds.get(atom.id, UNKNOWN) if atom.__class__ is gast.Name else LEAF
+        if atom.__class__ is gast.Name and atom.id not in kinds and atom.id not in params:
+            value = parsed.resolve(atom.id, None) if atom.id in parsed.globals else None
+            kind = argument_kind(value) if value is not None else kind
+            if kind.__class__ is ObjectKind:
+                for name in sorted(kind.cls.__dict__):   # (setting one on it: made again)
+                    if callable(kind.cls.__dict__[name]) and not name.startswith("__"):
+                        record_path(atom.id, parsed.func, [name], getattr(value, name, None))
+        if specializes(kind):
+            found.append((param, kind))
+    return tuple(sorted(found))
