@@ -11,7 +11,7 @@ attribute, with the spelling that is differentiated (the array as a parameter).
 
 import gast
 
-from ..errors import FieldReadError
+from ..errors import FieldReadError, UnsupportedSyntaxError
 from ..syntax import anno, nodes
 from ..syntax.source import record_path
 from .kind_lattice import LEAF, UNKNOWN, ObjectKind, argument_kind, specializes
@@ -26,10 +26,12 @@ def _reads(primal):
             and s.targets[0].__class__ is gast.Name]
 
 
-def refuse_differentiated_attributes(primal, varied, useful, parsed):
+def refuse_differentiated_attributes(primal, varied, useful, parsed, kinds=None):
     """Raise the refusal of the first attribute read of ``primal`` whose owner is varied
     (``varied(name)``; or an attribute read of a varied owner: ``self.layer.W``) and
-    whose value is useful (``useful(name)``: reaches an output)."""
+    whose value is useful (``useful(name)``: reaches an output).  Without the arguments'
+    ``kinds`` (code made before any call), a ``FieldReadError``: the API makes the code
+    for the call's arguments, where a namedtuple's field is its item."""
     reads = _reads(primal)
     if not reads:
         return
@@ -47,22 +49,23 @@ def refuse_differentiated_attributes(primal, varied, useful, parsed):
     if found:   # (the attribute whose value is used, self.layer.W, before self.layer)
         inner = {s.value.value.id for s in reads}
         stmt = next((s for s in found if s.targets[0].id not in inner), found[0])
-        raise _refusal(anno.get(stmt.value, anno.OBJECT_ATTRIBUTE), parsed)
+        raise _refusal(anno.get(stmt.value, anno.OBJECT_ATTRIBUTE), parsed,
+                       UnsupportedSyntaxError if kinds else FieldReadError)
 
 
-def _refusal(node, parsed):
+def _refusal(node, parsed, kind):
     parts = nodes.dotted_parts(node)
     spelled = ".".join([parts[0], *parts[1]]) if parts is not None else f"....{node.attr}"
     root = parts[0] if parts is not None else "the object"
-    # (a FieldReadError: code made without the arguments' kinds leaves it to the call,
-    # where a namedtuple argument's field is read as its item, see tuple_fields)
-    return FieldReadError(
+    return kind(
         f"'{spelled}' reads the attribute '.{node.attr}' of a value that is differentiated "
         f"({root!r} is, or depends on, a parameter in wrt): s2sad reads attributes of "
         f"objects as constants, with no derivative", parsed.location(node),
         hint=f"differentiate with respect to the array itself: take the array as a parameter "
-             f"(def loss(W, x): ..., called with {spelled}), and leave {root!r} out of wrt; or "
-             f"make {root!r} a typing.NamedTuple, whose fields s2sad differentiates")
+             f"(def loss(W, x): ..., called with {spelled}), and leave {root!r} out of wrt; a "
+             f"namedtuple's fields are differentiated through the Python API, which makes the "
+             f"code for the argument's class (or unpack it: W, b = {root}); a dataclass is not "
+             f"taken apart: declare its class a typing.NamedTuple with the same fields")
 
 
 

@@ -165,9 +165,11 @@ def hessian(func=None, wrt=0, backend="numpy"):
         # columns[i][m][j][l]: the raveled columns of the block for leaf m of xs[i]
         # (rows) and leaf l of xs[j] (columns), one per element of leaf l
         columns = [[[[[] for _ in lj] for lj in flat] for _ in li] for li in flat]
-        if not any(size_of(leaf) for leaves in flat for leaf in leaves):
+        if not any(trees.is_numeric(leaf) and size_of(leaf) for leaves in flat
+                   for leaf in leaves):
             # (no column: the function still runs once, its prints and raises, as Python's,
-            # through the derivative's code, which writes into copies of the arguments)
+            # through the derivative's code, which writes into copies of the arguments; an
+            # object of the user's class carries none: its refusal is raised there)
             zeros = [trees.zeros_like(x) for x in xs]
             (value, _), _ = _second_order_call(bound, func, *values, *zeros)
             check_scalar(value, func, "the Hessian", rerun=lambda: bound(*values, *zeros))

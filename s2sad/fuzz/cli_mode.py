@@ -256,7 +256,8 @@ def _cli_refusal(prog, f, flavor, args, message, target, modes):
     """The command line refused: what the API does with the same function."""
     if target == "numba" and "numba" in message:   # (the API falls back to numpy)
         return "numba-fallback", f"the command line's --target numba: {message}"
-    if "param_fields" in prog.features and "is not supported" in message \
+    if "param_fields" in prog.features and ("is not supported" in message
+                                            or "reads the attribute" in message) \
             and "through the Python API" in message:
         # (README, "Lists, tuples and dicts": a module the command line writes does not
         # see the arguments, so it reads no namedtuple's fields: refused at the read)

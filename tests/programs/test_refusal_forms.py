@@ -197,7 +197,7 @@ def test_a_field_of_an_object_names_the_namedtuple_spelling_that_works():
     X = np.arange(6.0).reshape(2, 3)
     with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
         s2sad.source(R.loss_of_fields)
-    assert "there unpack it (W, b = p)" in str(info.value)
+    assert "unpack it: W, b = p" in str(info.value) and "Python API" in str(info.value)
     r = X @ p.W + p.b   # by hand: d/dW = 2 X^T r, d/db = 2 sum of r's rows
     for f in (R.loss_unpacked, R.loss_of_fields):
         got = s2sad.grad(f)(p, X)

@@ -337,9 +337,8 @@ class Flattener:
         return target, nodes.clone(func)
 
     def call(self, node):
-        """The call ``node`` with atoms for its arguments, its callee resolved and
-        annotated (``anno.CALLEE``); a method of a local value becomes numpy's
-        function (``x.sum()`` -> ``np.sum(x)``), ``d.get(k)`` ``dict_get``."""
+        """The call ``node`` with atoms for its arguments, its callee resolved and annotated
+        (``anno.CALLEE``); a local value's method: numpy's function (``x.sum()``: ``np.sum(x)``)."""
         norm = self.norm
         method_through_object(norm, node)   # self.act(x): Model.act(self, x)
         func = node.func

@@ -22,7 +22,7 @@ import inspect
 
 import gast
 
-from ...analysis.kind_lattice import ObjectKind, argument_kind
+from ...analysis.kind_lattice import ObjectKind, argument_kind, named_fields
 from ...errors import ObjectClassError
 from ...rules import registry
 from .. import anno, nodes
@@ -64,7 +64,12 @@ def method_through_object(norm, node):
     if atom.__class__ is not gast.Name or atom.id in norm.locals:
         return
     if atom.id in norm.root_params:   # (a parameter the function never rebinds)
+        if named_fields((norm.dict_writes.kinds or {}).get(atom.id)) is not None:
+            return   # (a namedtuple's method: see tuple_fields)
         kind = norm.object_classes.get(atom.id)
+        if kind is None and atom.id in (norm.dict_writes.kinds or {}):
+            return   # (code made for a call whose argument there is no object of the
+            # user's class: a numpy Generator's draw, an array's method)
     elif atom.id not in norm.defined and norm.inliner.inlined_functions:
         kind = _global_object(norm, atom.id, func.attr)   # (a helper's self is MODEL)
     else:
