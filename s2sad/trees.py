@@ -239,6 +239,7 @@ def match(value, like, leaf, keys=(), swap_sequences=True):
         kinds = (list, tuple) if swap_sequences else type(like)
         if not isinstance(value, kinds) or len(value) != len(like):
             raise Mismatch(keys, f"expected {describe(like)}, got {describe(value)}")
+        _same_fields(value, like, keys)
         return _rebuild(like, [match(v, l, leaf, keys + (i,), swap_sequences)
                                for i, (v, l) in enumerate(zip(value, like))])
     if isinstance(value, _CONTAINERS):
@@ -247,6 +248,18 @@ def match(value, like, leaf, keys=(), swap_sequences=True):
         return leaf(value, like)
     except Mismatch as exc:
         raise type(exc)(keys + exc.keys, exc.detail) from None
+
+
+def _same_fields(value, like, keys):
+    """Raise :class:`Mismatch` where ``value`` and ``like`` are namedtuples whose fields
+    differ (``S2(c, a)`` given for ``S1(a, c)``): items are read by position, so a
+    direction along ``a`` would be taken along ``c`` (a plain tuple is read by position,
+    as it says)."""
+    given, wanted = getattr(value, "_fields", None), getattr(like, "_fields", None)
+    if isinstance(given, tuple) and isinstance(wanted, tuple) and given != wanted:
+        raise Mismatch(keys, f"expected a {type(like).__name__} with the fields "
+                             f"{', '.join(wanted)}, got a {type(value).__name__} with the "
+                             f"fields {', '.join(given)} (items are read by position)")
 
 
 def _is_zero_number(x):

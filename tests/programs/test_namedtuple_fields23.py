@@ -270,3 +270,19 @@ def test_a_field_named_like_an_arrays_attribute_is_refused_not_transposed():
     np.testing.assert_allclose(_flat(got),
                                _flat(_fd_grad(m.array_named_field_by_position, p, X)),
                                rtol=1e-6, atol=1e-8)
+
+
+def test_a_direction_of_a_namedtuple_with_other_fields_is_refused():
+    """A tangent or direction given as a namedtuple whose fields differ from the
+    argument's (the same names in another order) was read by position: the direction
+    along ``a`` taken along ``c`` (stranger23d, a wrong value).  Now a TangentError names
+    both; the argument's own class (or a plain tuple, by position) gives df/da by hand."""
+    x = np.array([0.3, -0.8])
+    s = m.Pair(0.7, 1.3)
+    da = s.c ** 2 * np.sum(x * np.cos(s.a * x))
+    with pytest.raises(s2sad.errors.TangentError, match="fields a, c, got a SwappedPair"):
+        s2sad.jvp(m.sines_of_a_pair)(s, x, m.SwappedPair(c=0.0, a=1.0))
+    with pytest.raises(s2sad.errors.TangentError, match="fields a, c"):
+        s2sad.hvp(m.sines_of_a_pair)(s, x, m.SwappedPair(c=0.0, a=1.0))
+    assert s2sad.jvp(m.sines_of_a_pair)(s, x, m.Pair(a=1.0, c=0.0))[1] == pytest.approx(da)
+    assert s2sad.jvp(m.sines_of_a_pair)(s, x, (1.0, 0.0))[1] == pytest.approx(da)
