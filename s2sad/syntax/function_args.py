@@ -117,6 +117,11 @@ def specialized(helper, fixed):
     exec(compile(text, f"<s2sad {helper.__name__} given a function>", "exec"),  # noqa: S102
          namespace)
     made = namespace["_factory"](helper, *fixed.values())
+    # (the helper's module's globals, where s2sad looks up the names its code reads:
+    # the wrapper itself reads none, its helper and objects are cells)
+    made = types.FunctionType(made.__code__, helper.__globals__, made.__name__, None,
+                              made.__closure__)
+    made.__module__, made.__qualname__ = helper.__module__, helper.__qualname__
     positional = [p for p in kept if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     made.__defaults__ = tuple(p.default for p in positional
                               if p.default is not p.empty) or None
