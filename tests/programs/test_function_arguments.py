@@ -216,8 +216,8 @@ def test_a_default_with_a_rule_in_process_and_refused_in_a_written_module(tmp_pa
 
 
 def test_a_helper_given_a_function_reads_its_own_modules_globals():
-    """The helper made for the function it is given reads np, a constant and math from
-    its module (stranger23d: "name 'np' is not defined (read by sine_of)", whenever the
+    """The helper made for the function it is given reads np and a constant from its
+    module (stranger23d: "name 'np' is not defined (read by sine_of)", whenever the
     function passed did not read them itself); every transform against differences."""
     check_grads(fa.loss_reading_globals, (K, Y0), wrt=(0, 1), modes=("reverse", "forward"))
     assert s2sad.hessian(fa.loss_reading_globals)(K, Y0) == pytest.approx(
