@@ -1,7 +1,7 @@
 """Terms of ``f``'s value in forms a README-only user found refused (stranger23):
 
 - ``function_argument``: a function passed to a helper and called there: a module-level
-  ``def`` (``fs3(fr3, x, 0.3)`` of ``def fs3(g, y, c): return y + 0.5 * g(y, c)``), numpy's
+  ``def`` (``fs3(fr3, x, 0.3)`` of ``def fs3(g, y, c): return y + 0.5 * np.tanh(g(y, c))``), numpy's
   function (``fa3(np.tanh, x)``), passed two levels down (``fw3(g, y)`` calling ``fs3(g,
   ...)``) or left to the helper's default (``def fd3(y, c, g=fr3)``);
 - ``local_import``: an import at the top of ``f``'s body (``import math as mi3``, ``from
@@ -39,8 +39,9 @@ def choose(draft):
 
 def _passed(draft, r, x, n):
     rhs, stepper, t = f"fr{n}", f"fs{n}", f"ft{n}"
-    draft.box_helpers.append(f"def {rhs}(y, c):\n    return np.sin(y) * c")
-    draft.box_helpers.append(f"def {stepper}(g, y, c):\n    return y + 0.5 * g(y, c)")
+    # (the stepper reads np, which the function it is given does not: stranger23d)
+    draft.box_helpers.append(f"def {rhs}(y, c):\n    return y * c - 0.1 * y ** 3")
+    draft.box_helpers.append(f"def {stepper}(g, y, c):\n    return y + 0.5 * np.tanh(g(y, c))")
     way = r.randrange(4)
     if way == 0:
         call = f"{stepper}({rhs}, {x}, {r.choice(('0.3', '-1.2'))})"
