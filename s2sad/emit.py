@@ -69,9 +69,19 @@ def _is_runtime(name, obj):
     return _runtime_module(name, obj) is not None
 
 
+#: the modules a ufunc (which names none: scipy.special.expit) may be exported by, when
+#: the running program has imported them (s2sad never imports scipy itself)
+_UFUNC_MODULES = ("numpy", "scipy.special")
+
+
 def _importable(obj, name):
     module = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if module is None and type(obj).__name__ == "ufunc" and qualname:
+        for candidate in _UFUNC_MODULES:
+            if getattr(sys.modules.get(candidate), qualname, None) is obj:
+                return candidate, qualname
+        return None
     if not module or not qualname or "." in qualname or module == "__main__":
         return None
     # the public module that exports it, where there is one (scipy.special, not

@@ -98,3 +98,24 @@ def test_one_alias_for_two_objects_in_two_helpers():
         s2sad.hessian(f)(X)
     assert "local_imports.py:62:12:" in str(info.value)
     assert "'S' here is another object than the 'S' of a helper" in str(info.value)
+
+
+def test_a_written_module_imports_locally_imported_ufuncs(tmp_path):
+    """scipy.special's ufuncs name no module (``expit.__module__`` is None): the written
+    module said "supplied by the caller" and raised NameError when called (stranger23d);
+    it imports them from scipy.special now, and agrees with finite differences."""
+    pytest.importorskip("scipy", reason="scipy is optional")
+    target = tmp_path / "su_grad.py"
+    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+                    os.path.join(FIXTURES, "local_imports.py") + ":scipy_ufuncs",
+                    "-o", str(target)], check=True, cwd=os.getcwd())
+    assert "from scipy.special import expit" in target.read_text()
+    sys.path.insert(0, str(tmp_path))
+    try:
+        written = importlib.import_module("su_grad")
+    finally:
+        sys.path.remove(str(tmp_path))
+    value, grad = written.scipy_ufuncs_value_and_grad(X)
+    assert value == pytest.approx(li.scipy_ufuncs(X))
+    np.testing.assert_allclose(grad, finite_difference_gradient(li.scipy_ufuncs, (X,), 0),
+                               rtol=1e-6, atol=1e-9)
