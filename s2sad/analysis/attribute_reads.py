@@ -9,6 +9,8 @@ the output, the derivative would be dropped: that read is refused, at the user's
 attribute, with the spelling that is differentiated (the array as a parameter).
 """
 
+import ast
+
 import gast
 
 from ..errors import FieldReadError, UnsupportedSyntaxError
@@ -55,8 +57,9 @@ def refuse_differentiated_attributes(primal, varied, useful, parsed, kinds=None)
 
 def _refusal(node, parsed, kind):
     parts = nodes.dotted_parts(node)
-    spelled = ".".join([parts[0], *parts[1]]) if parts is not None else f"....{node.attr}"
-    root = parts[0] if parts is not None else "the object"
+    spelled = ".".join([parts[0], *parts[1]]) if parts is not None else \
+        ast.unparse(gast.gast_to_ast(node))   # (an item's attribute: ps[0].S)
+    root = parts[0] if parts is not None else spelled.rpartition(".")[0]
     return kind(
         f"'{spelled}' reads the attribute '.{node.attr}' of a value that is differentiated "
         f"({root!r} is, or depends on, a parameter in wrt): s2sad reads attributes of "

@@ -70,5 +70,5 @@ def test_fields_of_an_ops_result_are_its_items_in_both_modes(load):
 @pytest.mark.parametrize("name", ["reassigned", "merged", "users_tuple", "values_only"])
 def test_other_names_and_other_tuples_keep_the_refusal(load, name):
     module = load(f"linalg_fields_{name}", SOURCE)
-    with pytest.raises(s2sad.S2sadError, match=r"attribute '\.(logabsdet|S)' is not supported"):
+    with pytest.raises(s2sad.S2sadError, match=r"attribute '\.(logabsdet|S)'"):
         s2sad.grad(getattr(module, name))(A)

@@ -19,6 +19,7 @@ CALLS = {
     "argmax": ["x * x.argmax()", "x * x.argmax(0)"],
     "argmin": ["x * x.argmin()"],
     "argsort": ["x * x.argsort()"],
+    "argpartition": ["x * x.argpartition(1)"],
     "nonzero": ["x[(x > 0.0).nonzero()]"],
     "searchsorted": ["x * np.array([0.1, 0.5, 0.9]).searchsorted(0.4)"],
     "astype": ["x.astype(np.float64)", "x.astype(np.float64, 'C')"],
