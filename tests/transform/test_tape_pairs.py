@@ -104,9 +104,8 @@ def _restores(source):
     """The restores ``x[index] = tape.pop()`` in ``source``, and the pushes of what a
     write overwrites."""
     lines = [line.strip() for line in source.splitlines() if not line.strip().startswith("#")]
-    pops = [line for line in lines
-            if line.endswith("= tape.pop()") and "[" in line.split("=")[0]]
-    return pops, [line for line in lines if line.startswith("tape.push(overwritten(")]
+    return ([line for line in lines if line.endswith("= tape.pop()") and "[" in line.split("=")[0]],
+            [line for line in lines if line.startswith("tape.push(overwritten(")])
 
 
 def test_restores_of_an_argument_nothing_reads_afterwards_are_dropped():
