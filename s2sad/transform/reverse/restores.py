@@ -55,12 +55,12 @@ def without_unread_restores(forward, backward, params, bindings, kinds, returned
         if not mine or ANYWHERE in mine or any(o.startswith("name:") for o in mine):
             continue   # (the caller's array, or one the analysis cannot follow)
         shapes = kinds.get(base) == kinds_.LEAF   # (a list's shape may change)
-        later = [_after(backward, stmt) for stmt in found]
-        if None in later:
-            continue   # (a restore the walk of the blocks does not reach: kept)
-        read = set().union(*(_value_reads(after + tail, shapes) for after in later))
-        if not any(ANYWHERE in of_name(name) or not mine.isdisjoint(of_name(name))
-                   for name in sorted(read)):
+
+        def shares(name):
+            theirs = of_name(name)
+            return ANYWHERE in theirs or not mine.isdisjoint(theirs)
+        if not any(shares(name) for stmt in found
+                   for name in _value_reads(_after(backward, stmt) + tail, shapes)):
             dropped.add(token)
     if not dropped:
         return forward, backward
