@@ -58,10 +58,6 @@ TAPE_OP = "s2sad_tape_op"
 #: the pushes and pops of a key whose popped tangents nothing reads go together
 #: (``optimize_tapes.without_unread_tangents``)
 TAPE_TANGENT = "s2sad_tape_tangent"
-#: on the push of ``overwritten(x, index)`` before a write ``x[index] = v`` and on the pop
-#: restoring it (``x[index] = tape.pop()``) in reverse code: one token per write, pairing
-#: the two (``transform.reverse.restores`` drops a pair whose restored values nothing reads)
-RESTORE_OF = "s2sad_restore_of"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
 #: an attribute of an object the function is given, read as it is (normalize.object_attributes):

@@ -32,7 +32,6 @@ from .backward import BackwardSweep
 from .env import Adjoints
 from .forward_sweep import ForwardSweep
 from .items import reuse_item_reads
-from .restores import without_unread_restores
 from .linking import Linker
 from .statements import StatementAdjoints
 from .subscripts import SubscriptAdjoints
@@ -195,10 +194,6 @@ class ReverseFunction:
                                     reads=reads)
         # (which drops the comments left before no statement too)
         backward = eliminate_dead(backward, live_out=returned, reads=reads)
-        if self.facts.written:   # (restores whose values nothing reads: dropped)
-            forward, backward = without_unread_restores(
-                forward, backward, self.nf.params, self.env.bindings, self.facts.kinds,
-                grads + [self.ret.value])
         return forward, backward, grads
 
     def writes_in_place(self, stmts, marked=None):

@@ -77,11 +77,10 @@ class ForwardSweep:
                         out.append(nodes.expr_stmt(nodes.call(
                             nodes.attr(nodes.name(self.tape), "push"),
                             [nodes.call(self.env.helper("snapshot"), [nodes.name(alias)])])))
-                    out.append(anno.set(nodes.expr_stmt(nodes.call(
+                    out.append(nodes.expr_stmt(nodes.call(
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.env.helper("overwritten"),
-                                    [nodes.clone(target.value), index_expr(target.slice)])])),
-                        anno.RESTORE_OF, id(stmt)))
+                                    [nodes.clone(target.value), index_expr(target.slice)])])))
                 elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.facts.scalars:

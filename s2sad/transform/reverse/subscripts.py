@@ -15,7 +15,7 @@ import gast
 
 from ...analysis import kinds as kinds_
 from ...optimize import fold
-from ...syntax import anno, nodes
+from ...syntax import nodes
 from .env import index_expr
 
 
@@ -216,9 +216,9 @@ class SubscriptAdjoints:
             self.env.adj[base] = nodes.name(name)
             for held in later:
                 self.env.accumulate(base, held, out)
-        out.append(anno.set(nodes.assign(
-            nodes.subscript(nodes.name(base), nodes.clone(index), store=True),
-            nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))), anno.RESTORE_OF, id(stmt)))
+        out.append(nodes.assign(nodes.subscript(nodes.name(base), nodes.clone(index),
+                                                store=True),
+                                nodes.call(nodes.attr(nodes.name(self.tape_read), "pop"))))
         for alias in reversed(self.facts.store_aliases.get(id(stmt), ())):
             out.append(nodes.assign(alias, nodes.call(nodes.attr(nodes.name(self.tape_read),
                                                                  "pop"))))
