@@ -286,3 +286,17 @@ def test_a_direction_of_a_namedtuple_with_other_fields_is_refused():
         s2sad.hvp(m.sines_of_a_pair)(s, x, m.SwappedPair(c=0.0, a=1.0))
     assert s2sad.jvp(m.sines_of_a_pair)(s, x, m.Pair(a=1.0, c=0.0))[1] == pytest.approx(da)
     assert s2sad.jvp(m.sines_of_a_pair)(s, x, (1.0, 0.0))[1] == pytest.approx(da)
+
+
+def test_a_module_objects_attributes_beside_a_namedtuple_argument():
+    """Code made for a namedtuple argument read ``self.n`` of a module-level object's
+    method as a namedtuple's field, refused in second order (fuzz seed 102, a merge of
+    ntuple23 and objattr23): the module's object is read as it is."""
+    p = layer()
+    check = _fd_grad(m.fields_beside_an_object, p, X)
+    np.testing.assert_allclose(_flat(s2sad.grad(m.fields_beside_an_object)(p, X)), _flat(check),
+                               rtol=1e-6, atol=1e-8)
+    hx = s2sad.hessian(m.fields_beside_an_object, wrt=1)(p, X)
+    gx = lambda y: s2sad.grad(m.fields_beside_an_object, wrt=1)(p, y)   # noqa: E731
+    fd = np.array([(gx(X + 1e-5 * e) - gx(X - 1e-5 * e)) / 2e-5 for e in np.eye(X.size)])
+    np.testing.assert_allclose(hx, fd.T, rtol=1e-5, atol=1e-7)

@@ -83,10 +83,13 @@ def field_read(norm, owner, node):
 
 def _holds_an_object(norm, owner):
     """Whether the name ``owner`` holds an object of the user's class: a parameter the
-    code is made for objects of (``self``: ``norm.object_classes``), or the value of an
-    attribute read of one (``self.layer``, read as it is: ``anno.OBJECT_ATTRIBUTE``)."""
+    code is made for objects of (``self``: ``norm.object_classes``), a module's object
+    (a free name), or the value of an attribute read of one (``self.layer``, read as it
+    is: ``anno.OBJECT_ATTRIBUTE``)."""
     if owner.id in norm.root_params:
         return norm.object_classes.get(owner.id) is not None
+    if owner.id not in norm.defined:   # (a free name: a module's object, CO.n, read as
+        return True                    # it is; fields come from the arguments only)
     for stmt in reversed(norm.out):
         if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name \
                 and stmt.targets[0].id == owner.id:
