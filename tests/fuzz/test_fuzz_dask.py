@@ -25,12 +25,17 @@ OPEN_ON_DASK = frozenset({"np.pad", "np.linalg.slogdet", "np.quantile", "np.perc
                           "np.median", "np.nanquantile", "np.nanpercentile", "np.nanmedian"})
 
 
+DRAWS = frozenset({"draw_local_generator", "draw_module_generator"})
+
+
 def test_dask_campaign_finds_nothing_wrong_and_runs_programs_on_dask(tmp_path, monkeypatch):
     monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
     dask_mode.STATS.clear()
     out = io.StringIO()
+    # (without the draws: the Dask mode calls f itself, so a program drawing from a
+    # generator is not applicable there, fixdraws23)
     report = fuzz.run_campaign(30, seed=0, modes=("dask",), max_statements=6,
-                               features=fuzz.ALL_FEATURES - OPEN_ON_DASK, out=out,
+                               features=fuzz.ALL_FEATURES - OPEN_ON_DASK - DRAWS, out=out,
                                max_shrinks=1)
     failed = [r for r in report.records if r[1] == "fail"]
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
