@@ -16,11 +16,12 @@ class FieldName:
     kinds tell the position, see ``syntax.normalize.tuple_fields``): :func:`item` reads
     it on a namedtuple's kind; on any other kind its item is ``UNKNOWN``."""
 
-    __slots__ = ("name", "refusal")
+    __slots__ = ("name", "refusal", "node")
 
-    def __init__(self, name, refusal=None):
+    def __init__(self, name, refusal=None, node=None):
         self.name = name
         self.refusal = refusal   # (the error raised where the kinds do not tell it)
+        self.node = node   # (the user's attribute node: read as it is, an object's)
 
     def __repr__(self):
         return f"FieldName({self.name!r})"
@@ -184,13 +185,22 @@ _LIBRARIES = frozenset(("numpy", "builtins", "dask", "scipy", "numba", "cupy", "
                         "types", "functools"))
 
 
+def users_module(name):
+    """Whether the module named ``name`` is none of the libraries' (the user's own)."""
+    return (name or "builtins").partition(".")[0] not in _LIBRARIES
+
+
+def users_class(cls):
+    """Whether the class ``cls`` is the user's (its module is none of the libraries')."""
+    return users_module(getattr(cls, "__module__", None))
+
+
 def argument_kind(value):
     """The kind of an argument: ``kind_of_value``'s, or an ``ObjectKind`` for an object
     of a user's class (a class whose module is none of the libraries')."""
     kind = kind_of_value(value)
     cls = value.__class__
-    if kind == LEAF and (getattr(cls, "__module__", None) or "builtins").partition(".")[0] \
-            not in _LIBRARIES and not isinstance(value, type):
+    if kind == LEAF and users_class(cls) and not isinstance(value, type):
         own = getattr(value, "__dict__", None) or ()
         return ObjectKind(cls, frozenset(k for k in own if callable(own[k])))
     return kind

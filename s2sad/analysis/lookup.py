@@ -214,8 +214,10 @@ def _carries_through(target, value, parsed):
     None (for those only, declaring the output constant is offered)."""
     import functools
     name = getattr(target, "__name__", "")
-    if target in (builtins.map, builtins.filter, builtins.iter, builtins.next,
-                  functools.reduce):
+    if target in (builtins.iter, builtins.next):   # (it applies no function)
+        return (f"its output holds the items of what it reads, which may carry "
+                f"derivatives, and s2sad does not follow an iterator", _HIGHER_ORDER[name])
+    if target in (builtins.map, builtins.filter, functools.reduce):
         return (f"its output may carry the derivatives of what it reads, through the "
                 f"function it applies", _HIGHER_ORDER[name])
     given = _takes_functions(target, value) or [
@@ -353,8 +355,10 @@ def public_label(target, func, parsed):
             return ".".join([root.__name__] + path[::-1])
         if getattr(target, "__self__", None) is not None:
             return ".".join([func.id] + path[::-1])   # a method of a global object, as written
-    label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) \
-        or repr(target)
+    label = getattr(target, "__qualname__", None) or getattr(target, "__name__", None)
+    if label is None and isinstance(func, gast.Name):   # (an object called: M(x), as
+        return ".".join([func.id] + path[::-1])         # written, never its address)
+    label = label or f"a {type(target).__qualname__} object"
     module = getattr(target, "__module__", None)
     if not module or module == "builtins" or label.startswith(module):
         return label

@@ -33,6 +33,7 @@ import gast
 from ..errors import UnsupportedSyntaxError
 from ..rules import registry
 from . import nodes
+from .class_attributes import class_function
 from .source import is_user_function, read_function, record_path
 
 #: attribute of a function :func:`specialized` made: (the helper, ((parameter, object), ...))
@@ -64,33 +65,53 @@ def specialize_calls(parsed):
     local = _local_names(fn, walked)
     taken = {n.id for n in walked if n.__class__ is gast.Name} | local
     for call in calls:
-        helper = _helper(call.func, parsed, local)
-        if helper is None:
-            continue
-        bound = _bound_arguments(call, helper)
-        if bound is None:
-            continue
-        fixed, given = {}, {}
-        for param, (arg, default) in bound.items():
-            obj = default if arg is None else _resolved(arg, parsed, local)
-            if obj is not None and passable(obj):
-                fixed[param], given[param] = obj, arg
-            elif arg is not None and _called_in(helper, param):
-                raise _unresolved_error(parsed, arg, helper, param)
-        if not fixed or any(_stored_in(helper, p) for p in fixed):
-            continue
-        _record_reads(parsed, call.func, helper, given, fixed)
-        made = specialized(helper, fixed)
-        name = _fresh(f"{helper.__name__}_" + "_".join(_spelled(o) for o in fixed.values()),
-                      taken, parsed)
-        taken.add(name)
-        parsed.closure[name] = made
-        parsed.made_names = parsed.made_names | {name}
-        callee = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
-        call.func = gast.copy_location(callee, call.func)
-        call.args = [a for a in call.args if not any(a is g for g in given.values())]
-        call.keywords = [k for k in call.keywords
-                         if not any(k.value is g for g in given.values())]
+        _specialize(parsed, call, _helper(call.func, parsed, local), local, taken)
+
+
+def specialize_method_call(parsed, call, helper):
+    """Rewrite, as :func:`specialize_calls` does, the call ``call`` of ``parsed`` of the
+    class's function ``helper`` that a call through an object reads as
+    (``self.integrate(rhs, y0)``: ``Sim.integrate(self, rhs, y0)``, known where the code
+    is made for the object's class, see ``normalize.object_attributes``)."""
+    if not _usable_helper(helper):
+        return
+    fn = parsed.node
+    walked = list(nodes.walk(fn))
+    local = _local_names(fn, walked)
+    taken = {n.id for n in walked if n.__class__ is gast.Name} | local
+    _specialize(parsed, call, helper, local, taken)
+
+
+def _specialize(parsed, call, helper, local, taken):
+    """Rewrite ``call`` of ``helper`` (or None) giving it functions (``taken``: the names
+    in use, extended)."""
+    if helper is None:
+        return
+    bound = _bound_arguments(call, helper)
+    if bound is None:
+        return
+    fixed, given = {}, {}
+    own = _object_parameter(helper)   # (self of Sim.integrate(self, rhs, y0): no function)
+    for param, (arg, default) in bound.items():
+        obj = default if arg is None else _resolved(arg, parsed, local)
+        if obj is not None and passable(obj):
+            fixed[param], given[param] = obj, arg
+        elif arg is not None and param != own and _called_in(helper, param):
+            raise _unresolved_error(parsed, arg, helper, param)
+    if not fixed or any(_stored_in(helper, p) for p in fixed):
+        return
+    _record_reads(parsed, call.func, helper, given, fixed)
+    made = specialized(helper, fixed)
+    name = _fresh(f"{helper.__name__}_" + "_".join(_spelled(o) for o in fixed.values()),
+                  taken, parsed)
+    taken.add(name)
+    parsed.closure[name] = made
+    parsed.made_names = parsed.made_names | {name}
+    callee = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+    call.func = gast.copy_location(callee, call.func)
+    call.args = [a for a in call.args if not any(a is g for g in given.values())]
+    call.keywords = [k for k in call.keywords
+                     if not any(k.value is g for g in given.values())]
 
 
 def specialized(helper, fixed):
@@ -212,14 +233,29 @@ def _resolved(node, parsed, local):
 
 
 def _helper(func, parsed, local):
-    """The user's function (no rule, no ``*args``/``**kwargs``) the callee ``func`` names."""
+    """The user's function (no rule, no ``*args``/``**kwargs``) the callee ``func`` names:
+    a module's (``euler``, ``mod.euler``) or a class's (``Sim.integrate``, called with the
+    object first: a plain function of the class or a staticmethod)."""
     obj = _resolved(func, parsed, local)
+    if obj is None and func.__class__ is gast.Attribute:
+        owner = _resolved(func.value, parsed, local)
+        obj = class_function(owner, func.attr) if inspect.isclass(owner) else None
+    return obj if _usable_helper(obj) else None
+
+
+def _object_parameter(helper):
+    """The first parameter of a plain function of a class (``self``), else None."""
+    qual = getattr(helper, "__qualname__", "")
+    code = helper.__code__
+    return code.co_varnames[0] if "." in qual and "<locals>" not in qual.rpartition(".")[2] \
+        and code.co_argcount else None
+
+
+def _usable_helper(obj):
     if not is_user_function(obj) or registry.lookup(obj) is not None \
             or obj.__dict__.get(SPECIALIZES) is not None:
-        return None
-    if obj.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
-        return None
-    return obj
+        return False
+    return not obj.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
 
 
 def _bound_arguments(call, helper):
@@ -396,6 +432,20 @@ def bind_passed(parsed, passed):
     names = _free_names(holder, fixed)
     parsed.closure.update((names[p], obj) for p, obj in fixed.items())
     parsed.made_names = parsed.made_names | frozenset(names.values())
+
+
+def given_function(norm, func):
+    """The callee ``func`` (a name) of a helper put in place of its call (second order),
+    read as the module's function its parameter was given by name (``f`` of
+    ``Sim.integrate(SIM, rhs, y0)``, called through an object: ``rhs``), else ``func``."""
+    atom = norm.env.get(func.id) if norm.inliner.inlined_functions else None
+    if atom.__class__ is not gast.Name or atom.id in norm.defined or atom.id in norm.locals \
+            or atom.id in norm.env or not passable(norm.parsed.resolve(atom.id, None)):
+        return func
+    found = nodes.clone(atom)
+    gast.copy_location(found, func)
+    found.end_lineno, found.end_col_offset = func.end_lineno, func.end_col_offset
+    return found
 
 
 def called_parameter_error(norm, node, name):

@@ -15,10 +15,13 @@ spelling that works, ``Model.act(self, x)``.
 """
 
 import inspect
+import sys
 
 import gast
 
+from ...rules import registry
 from .. import nodes
+from ...analysis.kind_lattice import users_module
 from ..class_attributes import class_function
 from ..source import record_path
 
@@ -32,9 +35,11 @@ def _global_object(func, parsed, bound):
     root is a global (not a name the function binds) naming an object that is neither
     a module nor a class, else None."""
     spelled = nodes.dotted_parts(func)
-    if spelled is None or not spelled[1] or spelled[0] in bound:
+    if spelled is None or spelled[0] in bound:
         return None
     obj = parsed.resolve(spelled[0], None)
+    if not spelled[1]:   # (M(x) of a callable object: M.__call__(x))
+        return _called_object(obj)
     for part in spelled[1][:-1]:
         if not inspect.ismodule(obj):
             return None
@@ -42,6 +47,22 @@ def _global_object(func, parsed, bound):
     if obj is None or inspect.ismodule(obj) or inspect.isclass(obj):
         return None
     return obj, spelled[1][-1]
+
+
+def _called_object(obj):
+    """``(obj, "__call__")`` for a callable object of the user's class ``obj`` called by
+    its global name (``M(x)``, run as ``type(M).__call__(M, x)``), no function, class or
+    partial and no object a rule is registered for; else None."""
+    if obj is None or inspect.isfunction(obj) or inspect.isclass(obj) \
+            or inspect.ismodule(obj) or inspect.isbuiltin(obj) \
+            or class_function(type(obj), "__call__") is None:
+        return None
+    try:
+        if registry.lookup(obj) is not None:
+            return None   # (its rule, s2sad.adjoint(M))
+    except TypeError:   # (an unhashable object: no rule can name it)
+        pass
+    return obj, "__call__"
 
 
 def _read(parsed, root, attrs):
@@ -96,8 +117,7 @@ def calls_bound_methods(parsed, walked):
     up once), and the names the function binds, a walk of it all, are read only then."""
     through, calls = {}, []
     for call in nodes.of_class(walked, gast.Call):
-        spelled = nodes.dotted_parts(call.func) if call.func.__class__ is gast.Attribute \
-            else None
+        spelled = nodes.dotted_parts(call.func)   # (M(x) too: M.__call__(x))
         if spelled is None:
             continue
         key = (spelled[0], tuple(spelled[1]))
@@ -125,7 +145,7 @@ def lower_bound_method_calls(tree, parsed, walked):
     changed = False
     for call in nodes.of_class(walked, gast.Call):
         func = call.func
-        if func.__class__ is not gast.Attribute:
+        if func.__class__ not in (gast.Attribute, gast.Name):
             continue
         found = method_of_object(func, parsed, bound)
         spelled = found and class_spelling(found[0], parsed)
@@ -142,7 +162,7 @@ def lower_bound_method_calls(tree, parsed, walked):
             gast.copy_location(node, func)
             node.end_lineno, node.end_col_offset = func.end_lineno, func.end_col_offset
         if not static:
-            call.args.insert(0, func.value)
+            call.args.insert(0, func.value if func.__class__ is gast.Attribute else func)
         call.func = method
         changed = True
     return changed
@@ -172,20 +192,44 @@ def self_method_refusal(parsed, func):
             f"differentiates as a helper (it then runs {cname}'s own {name})")
 
 
+def _own_module(name):
+    """Whether the module named ``name`` is the user's: neither a library's (see
+    ``kind_lattice.users_module``), Python's own, nor one installed as a package."""
+    module = sys.modules.get(name)
+    where = getattr(module, "__file__", None) or ""
+    return users_module(name) and name.partition(".")[0] not in sys.stdlib_module_names \
+        and "site-packages" not in where and "dist-packages" not in where
+
+
+def _reached_classes(parsed):
+    """``{spelling: class}`` of the user's classes the module of ``parsed`` reaches: by a
+    global name (defined there or imported, ``from layers import Dense``), or as an
+    attribute of a module of the user's it imports (``layers.Dense``)."""
+    found = {}
+    for name, value in parsed.globals.items():
+        if inspect.isclass(value) and _own_module(value.__module__):
+            found[name] = value
+        elif inspect.ismodule(value) and _own_module(value.__name__):
+            for attr, inner in vars(value).items():
+                if inspect.isclass(inner) and inner.__module__ == value.__name__ \
+                        and not attr.startswith("_"):
+                    found.setdefault(f"{name}.{attr}", inner)
+    return found
+
+
 def class_method_hint(parsed, func):
     """``(message, hint)`` for ``v.m(...)`` of an unknown method ``m`` that classes of
-    the function's module define as plain functions (``def loss(model, x): ...
-    model.act(x)``): the object's class is not known, the spelling through a class is;
-    else None."""
-    module = getattr(parsed.func, "__module__", None)
-    owners = sorted(n for n, v in parsed.globals.items() if inspect.isclass(v)
-                    and v.__module__ == module and v.__name__ == n
-                    and class_function(v, func.attr) is not None)
+    the user's the function's module reaches define as plain functions (``def loss(model,
+    x): ... model.act(x)``, the class defined there or imported): the object's class is
+    not known, the spelling through a class is; else None."""
+    reached = _reached_classes(parsed)
+    owners = sorted((n for n, v in reached.items() if class_function(v, func.attr)
+                     is not None), key=lambda n: ("." in n, n))   # (global names first)
     if not owners or not isinstance(func.value, gast.Name):
         return None
     owner, name = func.value.id, func.attr
     spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
     return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
-            f"through objects ({spelled} of your module is one)",
+            f"through objects ({spelled} of your code is one)",
             f"if {owner!r} is an object of your class, call the method through the class: "
             f"{owners[0]}.{name}({owner}, ...), which s2sad differentiates as a helper")

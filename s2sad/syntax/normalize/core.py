@@ -73,7 +73,7 @@ from .functionalize import WritingCalls
 from .globals import GlobalNames
 from .inline import Inliner, helper_names, reachable_helpers
 from .lists import ListChanges, list_mutation
-from .object_attributes import object_classes
+from .object_attributes import functions_through_objects, object_classes
 from .objects import refuse_foreign_methods
 from .rule_results import with_result_checks
 from .loops import Loops
@@ -234,11 +234,11 @@ class _Normalizer:
         self.inline_helpers = inline_helpers
         fn = parsed.node
         self.function_name = fn.name
-        # keyword-only parameters are parameters like the others (kept keyword-only outside)
-        self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]
+        self.params = [a.id for a in fn.args.args + fn.args.kwonlyargs]   # (keyword-only too)
         self.root_params, self.object_classes = frozenset(self.params), object_classes(kinds)
-        # (nothing before the namer below is made changes a name)
+        # (nothing before the namer below is made changes a name; but see the next line)
         self.locals, mentioned = _stored_and_mentioned(nodes.of_class(self.walked, gast.Name))
+        mentioned |= functions_through_objects(self, self.walked)   # self.integrate(rhs)
         check_local_functions(fn, self.error)
         refuse_foreign_methods(self)   # w = deque(maxlen=2); w.append(v): not a list's
         (self.param_sequences, list_params, param_dicts,

@@ -24,7 +24,7 @@ from ...rules import registry
 from .. import anno, nodes, wrappers
 from ..own_builtins import NAMES as OWN_BUILTINS
 from ..callers import called_partial
-from ..function_args import called_parameter_error
+from ..function_args import called_parameter_error, given_function
 from .assign_messages import refuse_missing_method
 from ..parse import is_user_function
 from .choices import (builtin_choice, builtin_getattr, builtin_power, chained_comparison,
@@ -317,6 +317,7 @@ class Flattener:
                 # s2sad's own call of a builtin (syntax.own_builtins): the builtin whatever
                 # the user's module or parameter of that name holds
                 return getattr(builtins, func.id), nodes.builtin(func.id)
+            func = given_function(norm, func)   # (an inlined helper's f given rhs: rhs)
             if func.id in norm.env or func.id in norm.locals:
                 raise called_parameter_error(norm, node, func.id)   # (see function_args)
             try:

@@ -32,7 +32,7 @@ from .. import anno, fence, nodes, printer
 from ..callers import called_partial
 from ..composed_calls import default_read, rebind_composed_call, refuse_unread_defaults
 from ..desugar import desugar
-from ..function_args import SPECIALIZES
+from ..function_args import SPECIALIZES, given_function
 from ..parse import parse_function, record_path
 from ..source import composable
 from .bound_methods import object_method
@@ -98,13 +98,22 @@ def reachable_helpers(parsed, walked=None, classes=None):
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
                 objects_passed(node, current, classes)   # (MODEL.f(x): self.g in f)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
-                    or object_method(node.func, current) or class_method(node.func, classes)
+                    or object_method(node.func, current) or class_method(node.func, classes) \
+                    or class_method(_called(node.func), classes)   # (self(a): __call__)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
-                if id(obj) not in found and can_inline(obj):
-                    found[id(obj)] = parse_function(obj)
-                    todo.append(found[id(obj)])
+                given = [callee_of(a, current) for a in node.args if a.__class__ is gast.Name]
+                for obj in [obj] + given:   # (a function given by name is called there)
+                    if id(obj) not in found and can_inline(obj):
+                        found[id(obj)] = parse_function(obj)
+                        todo.append(found[id(obj)])
     return found
+
+
+def _called(func):
+    """``f.__call__`` for a callee ``f`` (a name: an object of a class given, called)."""
+    return gast.Attribute(value=func, attr="__call__", ctx=gast.Load()) \
+        if func.__class__ is gast.Name else func
 
 
 def helper_names(parsed, helpers):
@@ -425,6 +434,8 @@ class Inliner:
         norm = self.norm
         if any(isinstance(a, gast.Starred) for a in node.args):
             return None   # *args at the call
+        if node.func.__class__ is gast.Name:   # (f given rhs by name: rhs, see function_args)
+            node.func = given_function(norm, node.func)
         if norm.module_names.global_path(node.func) is None:
             made = made_here(norm, node.func)   # s2sad.grad(f)(x): a derivative made here
             return made if made is not None and can_inline(made) else None

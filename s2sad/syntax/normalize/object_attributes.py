@@ -27,6 +27,7 @@ from ...errors import ObjectClassError
 from ...rules import registry
 from .. import anno, nodes
 from ..class_attributes import defining_class, class_function
+from ..function_args import specialize_method_call
 from ..source import record_path
 from .bound_methods import class_method_hint, class_spelling, self_method_refusal
 
@@ -34,8 +35,10 @@ from .bound_methods import class_method_hint, class_spelling, self_method_refusa
 def object_attribute(norm, owner, node):
     """``owner.attr`` read as it is, for an owner the normalizer holds in a name (a
     parameter, an item of a list parameter, an attribute read before) or a module's
-    dotted name (``w = CO.inner; w.c``), else None."""
-    if nodes.dotted_parts(owner) is None or node.attr.startswith("__"):
+    dotted name (``w = CO.inner; w.c``), else None.  Of the dunder attributes, only
+    ``__class__`` is read so (``self.__class__.scale``, as ``type(self).scale``)."""
+    if nodes.dotted_parts(owner) is None \
+            or node.attr.startswith("__") and node.attr != "__class__":
         return None
     read = gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
     anno.set(read, anno.OBJECT_ATTRIBUTE, node)
@@ -56,7 +59,7 @@ def method_through_object(norm, node):
     where ``p``'s class is not known (code made before any call) and ``p.m`` may be a
     method of the user's class, raise ``ObjectClassError`` (the API makes the code again
     for the class of each call's object)."""
-    func = node.func
+    func = node.func = _called_object(norm, node.func)   # (self(a): self.__call__(a))
     if func.__class__ is not gast.Attribute or func.value.__class__ is not gast.Name:
         return
     owner = func.value.id
@@ -128,6 +131,69 @@ def method_through_object(norm, node):
     if not isinstance(found, staticmethod):
         node.args.insert(0, func.value)
     node.func = method
+
+
+def functions_through_objects(norm, walked):
+    """Before the walk, rewrite each call ``p.m(...)`` of ``walked`` (the function's
+    nodes) giving a function (``self.integrate(rhs, y0)``), ``p`` a parameter the code is
+    made for objects of and never rebound, as the call of ``Cls.m`` read with that
+    function (``function_args.specialize_method_call``), as ``Cls.m(self, rhs, y0)`` is;
+    a call giving none is left to :func:`method_through_object`.  Before the walk: the
+    helpers second order puts in place of calls are found then (``inline``).  Returns
+    the names of the functions so made (reserved: no temporary takes one)."""
+    made = set()
+    for call in walked if norm.object_classes else ():
+        func = call.func if call.__class__ is gast.Call else None
+        if func.__class__ is not gast.Attribute or func.value.__class__ is not gast.Name \
+                or func.value.id in norm.locals:
+            continue
+        kind = norm.object_classes.get(func.value.id)
+        cls = kind.cls if kind is not None else None
+        if cls is None or func.attr in kind.shadowed \
+                or cls.__getattribute__ is not object.__getattribute__ \
+                or isinstance(inspect.getattr_static(cls, func.attr, None), staticmethod):
+            continue
+        helper, spelled = class_function(cls, func.attr), class_spelling(cls, norm.parsed)
+        if helper is None or spelled is None:
+            continue
+        owner = gast.Name(id=spelled, ctx=gast.Load(), annotation=None, type_comment=None)
+        through = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
+        for part in (through, owner):
+            gast.copy_location(part, func)
+            part.end_lineno, part.end_col_offset = func.end_lineno, func.end_col_offset
+        args = call.args
+        call.func, call.args = through, [func.value] + args
+        specialize_method_call(norm.parsed, call, helper)
+        if call.func is through:   # (no function given: left as it was)
+            call.func, call.args = func, args
+        elif call.func.__class__ is gast.Name:
+            made.add(call.func.id)
+    return made
+
+
+def _called_object(norm, func):
+    """``p.__call__`` (located at ``func``) for the callee ``func`` naming ``p``, an object
+    of the user's class with a plain ``__call__``: a parameter the code is made for objects
+    of, ``self`` of a method of such a class (code made before any call), or a module's
+    object an inlined helper reads; else ``func``."""
+    atom = norm.env.get(func.id) if func.__class__ is gast.Name else None
+    if atom.__class__ is not gast.Name or atom.id in norm.locals:
+        return func
+    if atom.id in norm.root_params:
+        kind = norm.object_classes.get(atom.id)
+        cls = kind.cls if kind is not None else defining_class(
+            getattr(norm.parsed, "func", None)) if atom.id == _first_param(norm) \
+            and not norm.dict_writes.kinds else None
+    else:
+        value = norm.module_names.free_objects.get(atom.id) \
+            if atom.id not in norm.defined and norm.inliner.inlined_functions else None
+        cls = type(value) if argument_kind(value).__class__ is ObjectKind else None
+    if cls is None or class_function(cls, "__call__") is None:
+        return func
+    called = gast.Attribute(value=func, attr="__call__", ctx=gast.Load())
+    gast.copy_location(called, func)
+    called.end_lineno, called.end_col_offset = func.end_lineno, func.end_col_offset
+    return called
 
 
 def _first_param(norm):

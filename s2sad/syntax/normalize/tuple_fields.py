@@ -18,7 +18,7 @@ Input: an attribute read, its owner's atom; the normalized body.  Output: a subs
 
 import gast
 
-from ...analysis.kind_lattice import FieldName, named_fields
+from ...analysis.kind_lattice import LEAF, UNKNOWN, FieldName, named_fields
 from ...analysis.kinds import infer
 from ...errors import FieldReadError, UnsupportedSyntaxError
 from .. import anno, nodes
@@ -77,7 +77,7 @@ def field_read(norm, owner, node):
              f"of different classes in one list is read by position too); a dataclass "
              f"is not taken apart: declare its class a typing.NamedTuple with the same "
              f"fields; for another object pass the value of '.{node.attr}' as an argument")
-    index = gast.Constant(value=FieldName(node.attr, refusal), kind=None)
+    index = gast.Constant(value=FieldName(node.attr, refusal, node), kind=None)
     return gast.Subscript(value=owner, slice=index, ctx=gast.Load())
 
 
@@ -145,30 +145,55 @@ def class_attribute_error(norm, attr, node):
 
 
 def _placeholders(body):
-    """The subscripts of ``body`` (statements) whose index is a :class:`FieldName`."""
-    found = []
+    """``(assignment, subscript)`` of each subscript of ``body`` (statements, nested
+    ones too) whose index is a :class:`FieldName`: the assignment whose whole value it is
+    (``t = p[FieldName("W")]``), else None."""
+    found, assigned = [], {}
     for stmt in body:
         for node in gast.walk(stmt):
-            if node.__class__ is gast.Subscript and node.slice.__class__ is gast.Constant \
+            if node.__class__ is gast.Assign:
+                assigned[id(node.value)] = node
+            elif node.__class__ is gast.Subscript and node.slice.__class__ is gast.Constant \
                     and node.slice.value.__class__ is FieldName:
                 found.append(node)
-    return found
+    return [(assigned.get(id(node)), node) for node in found]
+
+
+def _as_object_attribute(norm, stmt, sub, kind):
+    """Read ``t = p[FieldName("W")]`` as the attribute it was written as, ``t = p.W``
+    (``anno.OBJECT_ATTRIBUTE``, a constant of the call, see ``.object_attributes``), where
+    the kinds show ``p`` to be no container (``kind``: an object of the user's class,
+    the item of a list argument of them, or a value whose kind no argument tells:
+    ``self.layers``' item); True when done.  A read of a differentiated owner is refused
+    after the activity is known (``analysis.attribute_reads``), as any object's is."""
+    if kind not in (LEAF, UNKNOWN) or stmt is None \
+            or stmt.targets[0].__class__ is not gast.Name:
+        return False
+    field = sub.slice.value
+    read = gast.Attribute(value=sub.value, attr=field.name, ctx=gast.Load())
+    anno.set(read, anno.OBJECT_ATTRIBUTE, field.node)
+    stmt.value = read
+    norm.aliases.track_views(stmt.targets[0].id, read)   # (the object's: written, refused)
+    return True
 
 
 def resolve(norm, body, kinds):
     """Put each field's position in place of its name in ``body`` (the normalized
-    statements; ``kinds``: the arguments' kinds), or refuse the first read whose
-    owner the kinds do not show to be a namedtuple with that field."""
+    statements; ``kinds``: the arguments' kinds); read the attribute as it is where the
+    owner is no container (:func:`_as_object_attribute`), or refuse the first read
+    whose owner the kinds show to be a container with no such field."""
     if not kinds:
         return
     found = _placeholders(body)
     if not found:
         return
     known = infer(body, {p: k for p, k in kinds.items() if p in norm.root_params})
-    for sub in found:
+    for stmt, sub in found:
         field = sub.slice.value
-        fields = named_fields(known.get(sub.value.id)) \
-            if isinstance(sub.value, gast.Name) else None
-        if fields is None or field.name not in fields:
+        kind = known.get(sub.value.id, UNKNOWN) if isinstance(sub.value, gast.Name) \
+            else None
+        fields = named_fields(kind)
+        if fields is not None and field.name in fields:
+            sub.slice = nodes.const(fields.index(field.name))
+        elif not _as_object_attribute(norm, stmt, sub, kind):
             raise field.refusal
-        sub.slice = nodes.const(fields.index(field.name))
