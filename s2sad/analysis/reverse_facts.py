@@ -24,7 +24,7 @@ from .lookup import call_predicates, rule_for
 from .ops import flatten
 from .ranks import known_ranks
 from .shapes import definitions, known_scalars, shape_classes
-from ..errors import S2sadError, SourceLocation, UnsupportedSyntaxError
+from ..errors import NoDerivativeRuleError, S2sadError, SourceLocation, UnsupportedSyntaxError
 from ..rules import registry
 from ..rules.template import bind_arguments
 from ..syntax import anno, nodes
@@ -124,7 +124,7 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing, operations):
     a reader's own adjoint may be spread or unreduced, which decides its operands'.
     The id of each statement :func:`_reaches_operation` says yes to goes into
     ``operations``."""
-    spread, unreduced = set(), set()
+    spread, unreduced, first = set(), set(), []
     for block in blocks(linked):
         for stmt in reversed(block):
             product = facts.fused.get(id(stmt))
@@ -136,8 +136,15 @@ def _reshaped_adjoints(facts, linked, parsed, bound_of, flowing, operations):
                 mode = "larger" if name in unreduced else \
                     "smaller" if name in spread else None
                 _operation(facts, name, stmt.value, mode, stmt, spread, unreduced, parsed,
-                           bound_of)
+                           bound_of, first)
+    if first:   # (the sweep, backward, would meet the last call without a rule first)
+        raise min(first, key=_located_at).with_traceback(None)
     return spread, unreduced
+
+
+def _located_at(error):
+    where = error.location
+    return (where.line, where.column) if where is not None else (0, 0)
 
 
 def _sum_of_products(facts, total, product, spread, unreduced, parsed, bound_of):
@@ -159,14 +166,21 @@ def _sum_of_products(facts, total, product, spread, unreduced, parsed, bound_of)
             spread.add(mine.id)
 
 
-def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bound_of):
+def _operation(facts, name, value, mode, consumer, spread, unreduced, parsed, bound_of,
+               unruled=None):
     """The operands of ``name = value`` (an operation with a rule, differentiated with
     its adjoint ``mode``) whose adjoint is left spread or unreduced; its rule and bound
     arguments kept in ``bound_of`` (see :func:`with_linked`), with the answers of
-    :func:`may_broadcast` found for its parameters (see :func:`broadcasts`)."""
+    :func:`may_broadcast` found for its parameters (see :func:`broadcasts`).  A call
+    without a rule: its refusal into ``unruled`` (the first in the source is raised)."""
     try:
         rule = rule_for(value, parsed, "adjoint")
         bound = bind_arguments(rule, value, parsed.location)
+    except NoDerivativeRuleError as error:
+        if unruled is not None and error.location is not None \
+                and error.location.filename == getattr(parsed, "filename", None):
+            unruled.append(error)
+        return
     except S2sadError:
         return   # refused when the sweep reaches it
     held = {}

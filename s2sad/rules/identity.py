@@ -15,9 +15,10 @@ from typing import Any, Hashable
 
 def bound_to(obj) -> Any:
     """The object ``obj`` is a method of, or None: a bound Python method or a method
-    of a builtin object (``np.add.at``), not a function of a module (``len``)."""
+    of a builtin object (``np.add.at``), a class's too (``dict.fromkeys``, a new bound
+    method at each read), not a function of a module (``len``)."""
     owner = getattr(obj, "__self__", None)
-    if owner is None or inspect.ismodule(owner) or inspect.isclass(owner):
+    if owner is None or inspect.ismodule(owner):
         return None
     if not (inspect.ismethod(obj) or inspect.isbuiltin(obj)):
         return None

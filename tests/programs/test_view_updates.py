@@ -53,7 +53,8 @@ def test_a_write_another_name_read_later_sees_is_refused(f, line, hint):
         message = str(info.value)
         assert f"view_updates.py:{line}:" in message, message
         if hint is not None:
-            assert f"write into 's' itself: {hint}" in message, message
+            assert f"write into 's' itself and take 'p' again after the write: {hint}; " \
+                   f"p = s[2:]" in message, message
             assert "p = p -" not in message
 
 

@@ -39,9 +39,11 @@ def _shared_write_hint(norm, user, written, target=None, update=None):
     cut = slice_bound(norm.parsed.walked(), user, written) if whole else None
     if cut is not None:
         write = f"{cut} {update}= ..." if update is not None else f"{cut} = ..."
-        return (f"to change {user!r} as Python does, write into {user!r} itself: {write} "
-                f"(or, to leave {user!r} as it is, make {written!r} an array of its own "
-                f"first: {written} = np.copy({written}))")
+        # (written, a view of user taken before, would see the write: taken again after)
+        return (f"to change {user!r} as Python does, write into {user!r} itself and take "
+                f"{written!r} again after the write: {write}; {written} = {cut} (or, to "
+                f"leave {user!r} as it is, make {written!r} an array of its own first: "
+                f"{written} = np.copy({written}))")
     if inliner.enclosing_name(written):
         why = (f"{written!r} is the enclosing function's, and assigning it here would make "
                f"it local")
