@@ -37,5 +37,6 @@ CLASS_PROBES = {
                     "    return np.sum(q['a'] * cl[0]['a'] + r[2] * ll[1][0] + u['a'] * x)\n",
                     (X3,)),
     "object_methods": (OBJECT_TEXT.format(n=1, cls="Cs1") + "\n\n\ndef f(x):\n"
-                       "    return np.sum(Co1.step(CO1, x) * x + CO1.step(x * 0.5))\n", (X3,)),
+                       "    return np.sum(Co1.step(CO1, x) * x + CO1.step(x * 0.5) + CO1(x))\n",
+                       (X3,)),
 }

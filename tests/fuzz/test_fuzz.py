@@ -879,7 +879,8 @@ CONSTRUCT_SIGNS.update({
     # methods reading self's attributes and calling self's methods (class_forms.py)
     "object_methods": [r"\nCO\d+ = Co\d+\(\)", r"\nCO\d+ = Cs\d+\(\)",
                        r"np\.sum\(Co\d+\.step\(CO\d+, \w+\) \* \w+\)",
-                       r"np\.sum\(CO\d+\.step\(\w+\) \* \w+\)"],
+                       r"np\.sum\(CO\d+\.step\(\w+\) \* \w+\)",
+                       r"con\d+ = con\d+ \+ np\.sum\(CO\d+\(\w+\)\)"],
 })
 
 @functools.lru_cache(maxsize=1)

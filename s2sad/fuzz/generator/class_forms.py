@@ -21,10 +21,14 @@ assignments (README: "Methods and classes"; stranger 21 found each refused or mi
   holds the same items: fuzz of the crash of such a copy in reverse mode);
 - ``object_methods``: a class ``CoN`` whose methods read attributes of ``self`` (a
   number, an int in ``range``, a list of numbers indexed, an attribute of an object it
-  holds: ``self.inner.c``) and call another method through ``self`` (``self.act(h)``),
-  a subclass ``CsN`` overriding ``act``, and a module-level instance of either, called
-  through the class (``CoN.step(CON, x)``) or through the instance (``CON.step(x)``):
-  ``self``'s attributes are constants, ``self.act`` the one of the instance's class.
+  holds: ``self.inner.c``, the attributes of the objects of a list attribute looped
+  over: ``layer.w``, a class attribute through ``self.__class__``) and call another
+  method through ``self`` (``self.act(h)``; ``self.integrate(cofN, h)`` given a
+  module-level function; ``self(a)``, its ``__call__``), a subclass ``CsN`` overriding
+  ``act``, and a module-level instance of either, called through the class
+  (``CoN.step(CON, x)``), through the instance (``CON.step(x)``) or itself
+  (``CON(x)``): ``self``'s attributes are constants, ``self.act`` the one of the
+  instance's class (fixobj24: each of these was refused beside the others).
 
 Each is bound at the top of ``f``'s body and added to what it returns; every draw comes
 from a stream of its own (seeded from the program's seed), and the names bound are not put
@@ -54,12 +58,20 @@ CLASS_TEXT = (
 #: class of the module-level instance, ``Co{n}`` or its subclass ``Cs{n}``)
 OBJECT_TEXT = (
     "class Ci{n}:\n    c = 1.5\n\n\n"
-    "class Co{n}:\n"
+    "class Cl{n}:\n    def __init__(self, w, b):\n        self.w = w\n        self.b = b\n\n\n"
+    "def cof{n}(y, c):\n    return np.sin(y) * c\n\n\n"
+    "class Co{n}:\n    k = 1.25\n\n"
     "    def __init__(self):\n        self.s = 0.75\n        self.n = 2\n"
-    "        self.ws = [0.5, -0.25]\n        self.inner = Ci{n}()\n\n"
+    "        self.ws = [0.5, -0.25]\n        self.inner = Ci{n}()\n"
+    "        self.layers = [Cl{n}(0.5, 0.1), Cl{n}(-0.25, 0.2)]\n\n"
     "    def act(self, z):\n        return np.tanh(z) * self.s\n\n"
+    "    def integrate(self, f, y):\n        for i in range(self.n):\n"
+    "            y = y + 0.1 * f(y, self.s)\n        return y\n\n"
+    "    def __call__(self, a):\n        return self.act(a) * self.__class__.k\n\n"
     "    def step(self, a):\n        h = a\n        for i in range(self.n):\n"
-    "            h = self.act(h) + self.ws[i] * a\n        return h * self.inner.c\n\n\n"
+    "            h = self.act(h) + self.ws[i] * a\n"
+    "        for layer in self.layers:\n            h = h * layer.w + layer.b * a\n"
+    "        return self.integrate(cof{n}, h) * self.inner.c + self(a)\n\n\n"
     "class Cs{n}(Co{n}):\n    def act(self, z):\n        return np.sin(z) + self.s * z\n\n\n"
     "CO{n} = {cls}()")
 
@@ -230,6 +242,8 @@ def _object_methods(draft, r):
     name, obj = f"con{n}", f"CO{n}"
     call = r.choice((f"Co{n}.step({obj}, {x})", f"{obj}.step({x})"))
     draft.emit(f"{name} = np.sum({call} * {x})")
+    if r.random() < 0.5:   # (the object called: its class's __call__)
+        draft.emit(f"{name} = {name} + np.sum({obj}({x}))")
     draft.return_terms.append(f"0.25 * {name}")
     draft.use("object_methods")
 
