@@ -126,3 +126,13 @@ def test_a_module_objects_methods_given_functions_and_called_objects():
 
 def test_self_called_and_given_a_function_in_a_method_given_the_object():
     check(om.step_loss, (om.Stepper(),), X)
+
+
+def test_a_method_of_an_item_is_refused_with_hints_that_work():
+    acting = om.Acting(np.array([[1.0, 0.5], [0.2, -1.0]]), np.array([0.1, -0.2]))
+    holder = om.Holder([acting])
+    for f in (om.Holder.item_method, om.Holder.item_through_class):
+        with pytest.raises(UnsupportedSyntaxError) as e:
+            s2sad.grad(f, wrt=1)(holder, X)
+        assert HERE in str(e.value) and "as an argument" in str(e.value)
+    check(om.layer_given, (acting,), X)   # (the object given: its class's fwd and act)

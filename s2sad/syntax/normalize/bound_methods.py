@@ -231,5 +231,7 @@ def class_method_hint(parsed, func):
     spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
     return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
             f"through objects ({spelled} of your code is one)",
-            f"if {owner!r} is an object of your class, call the method through the class: "
+            f"if {owner!r} is an object of your class, give it to the function you "
+            f"differentiate as an argument (its methods are then its class's, made for it "
+            f"at each call), or call the method through the class: "
             f"{owners[0]}.{name}({owner}, ...), which s2sad differentiates as a helper")

@@ -85,15 +85,7 @@ def method_through_object(norm, node):
         defining = defining_class(getattr(norm.parsed, "func", None))
         if through is not None or atom.id == _first_param(norm) and defining is not None \
                 and inspect.getattr_static(defining, func.attr, None) is not None:
-            spelled = f"; to write the code without a call, spell the class: " \
-                f"{through[1].split(': ', 1)[-1]}" if through is not None else ""
-            raise ObjectClassError(
-                f"'{owner}.{func.attr}(...)' calls a method through the object {owner!r}: "
-                f"which function runs is the one of the class of the object each call "
-                f"passes, so the code is made when the derivative is called",
-                norm.parsed.location(node),
-                hint=f"call the derivative with the object (s2sad.grad(f, wrt=1)(obj, x))"
-                     f"{spelled}")
+            raise _unknown_class_error(norm, owner, func.attr, node, through)
         return
     if cls is None:
         return
@@ -169,6 +161,29 @@ def functions_through_objects(norm, walked):
         elif call.func.__class__ is gast.Name:
             made.add(call.func.id)
     return made
+
+
+def _unknown_class_error(norm, owner, attr, node, through):
+    """The refusal of ``owner.attr(...)`` where the class of ``owner`` is not known where
+    the code is made (``through``: a spelling through the class, or None): the API makes
+    the code again for the class of each call's object (``ObjectClassError``); a callee
+    given an object its caller cannot tell the class of says so."""
+    spelled = f"; to write the code without a call, spell the class: " \
+        f"{through[1].split(': ', 1)[-1]}" if through is not None else ""
+    return ObjectClassError(
+        f"'{owner}.{attr}(...)' calls a method through the object {owner!r}: "
+        f"which function runs is the one of the class of the object each call "
+        f"passes, so the code is made when the derivative is called" + (
+            f", for the classes of its arguments; {norm.function_name} is given "
+            f"{owner!r} by a caller that cannot tell its class (an item or an "
+            f"attribute of an object: L = self.layers[0]; Dense.fwd(L, x))"
+            if norm.callee else ""),
+        norm.parsed.location(node),
+        hint=(f"give the object to the function you differentiate as an argument "
+              f"(s2sad.grad(loss, wrt=1)(layer, x)), whose class is known at each "
+              f"call" if norm.callee else
+              f"call the derivative with the object (s2sad.grad(f, wrt=1)(obj, x))")
+        + spelled)
 
 
 def _called_object(norm, func):
