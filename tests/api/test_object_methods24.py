@@ -136,3 +136,13 @@ def test_a_method_of_an_item_is_refused_with_hints_that_work():
             s2sad.grad(f, wrt=1)(holder, X)
         assert HERE in str(e.value) and "as an argument" in str(e.value)
     check(om.layer_given, (acting,), X)   # (the object given: its class's fwd and act)
+
+
+def test_a_method_of_an_attributes_item_is_refused_with_a_hint_that_works():
+    plain = om.Plain([ol.Dense(np.array([[1.0, 0.5], [0.2, -1.0]]), np.array([0.1, -0.2]))])
+    with pytest.raises(UnsupportedSyntaxError) as e:
+        s2sad.grad(om.Plain.item_call, wrt=1)(plain, X)
+    message = str(e.value)
+    assert HERE in message and ".fwd(self.layers[0], ...)" in message and "Dense.fwd" in message
+    assert "array methods" not in message
+    check(om.Plain.item_hinted, (plain,), X)

@@ -14,6 +14,7 @@ override ``act``), which s2sad does not specialize on: it names the class and th
 spelling that works, ``Model.act(self, x)``.
 """
 
+import ast
 import inspect
 import sys
 
@@ -217,6 +218,15 @@ def _reached_classes(parsed):
     return found
 
 
+def _spelled_owner(node):
+    if isinstance(node, gast.Name):
+        return node.id
+    try:
+        return ast.unparse(gast.gast_to_ast(nodes.clone(node)))
+    except Exception:   # (a node s2sad built, without a source form)
+        return "the object"
+
+
 def class_method_hint(parsed, func):
     """``(message, hint)`` for ``v.m(...)`` of an unknown method ``m`` that classes of
     the user's the function's module reaches define as plain functions (``def loss(model,
@@ -225,9 +235,9 @@ def class_method_hint(parsed, func):
     reached = _reached_classes(parsed)
     owners = sorted((n for n, v in reached.items() if class_function(v, func.attr)
                      is not None), key=lambda n: ("." in n, n))   # (global names first)
-    if not owners or not isinstance(func.value, gast.Name):
+    if not owners:
         return None
-    owner, name = func.value.id, func.attr
+    owner, name = _spelled_owner(func.value), func.attr   # (L, self.layers[0])
     spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
     return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
             f"through objects ({spelled} of your code is one)",
