@@ -158,3 +158,25 @@ def test_written_module_pushes_each_draw(tmp_path, monkeypatch, name, flavor):
         value, grad = namespace[f"{name}_value_and_grad"](*args)
     np.testing.assert_allclose(value, _call(name, CASES[name][0]), rtol=1e-12)
     np.testing.assert_allclose(_flat(grad), ref, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("items", [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]])
+def test_next_of_an_iterator_given_is_refused_located_where_the_code_runs_twice(items):
+    """review24 r11: hessian raised a bare StopIteration (a short iterator) or
+    DifferentRunsError (a long one); the README promises the located refusal of
+    ``next(it)`` of an iterator the function does not make itself."""
+    for transform in (s2sad.hessian, lambda f: s2sad.jacobian(s2sad.grad(f), mode="forward")):
+        with pytest.raises(UnsupportedSyntaxError) as info:
+            transform(m.given_iterator)(W, iter(items))
+        text = str(info.value)
+        assert "next(it)" in text and "loop_draws.py" in text and "mode='reverse'" in text
+    # what the hint offers runs the code once: the Hessian of one call
+    h = s2sad.jacobian(s2sad.grad(m.given_iterator), mode="reverse")(W, iter(items))
+    np.testing.assert_allclose(h, fd_hessian("given_iterator"), rtol=1e-5, atol=1e-5)
+
+
+def test_next_of_an_iterator_the_function_makes_is_no_refusal():
+    """A helper's ``next(it)`` of an iterator ``f`` makes anew each run: each run of the
+    Hessian's code draws the same items."""
+    h = s2sad.hessian(m.made_iterator)(W)
+    np.testing.assert_allclose(h, np.diag([2.0, 4.0, 6.0]), rtol=1e-12)
