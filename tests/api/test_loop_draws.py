@@ -180,3 +180,19 @@ def test_next_of_an_iterator_the_function_makes_is_no_refusal():
     Hessian's code draws the same items."""
     h = s2sad.hessian(m.made_iterator)(W)
     np.testing.assert_allclose(h, np.diag([2.0, 4.0, 6.0]), rtol=1e-12)
+
+
+def test_which_calls_may_give_another_value_for_the_same_arguments():
+    """``registry.fresh``: what the reverse sweep never takes for a loop invariant."""
+    import builtins
+    import math
+    import random
+
+    from s2sad.rules import loading, registry
+    from s2sad.runtime import random_draw
+    loading.load_builtin_rules()
+    for same in (np.sin, np.add.reduce, np.zeros, len, math.exp, str.format, np.int64):
+        assert not registry.fresh(same), same
+    for other in (random_draw, builtins.next, np.random.normal, np.random.default_rng(0).normal,
+                  random.random, random.Random(0).gauss, m.noise, m.counted, m.take):
+        assert registry.fresh(other), other
