@@ -148,14 +148,16 @@ def functions_of(func):
     return _functions(func)
 
 
-def _functions(func):
+def _functions(func, entries=None):
     """``func`` and the functions of the user's it reaches by name, closure or
-    default (a derivative given to a transform: the function it differentiates)."""
-    todo, seen, out = [func], set(), []
+    default (a derivative given to a transform: the function it differentiates).  The
+    ids of those called with ``func``'s arguments (``func``, the function a derivative
+    differentiates, what s2sad's code calling it calls) go into the set ``entries``."""
+    todo, seen, out = [(func, True)], set(), []
     while todo:
-        fn = todo.pop()
+        fn, entry = todo.pop()
         if isinstance(fn, functools.partial):
-            todo.append(fn.func)
+            todo.append((fn.func, entry))
             continue
         fn = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
         if not isinstance(fn, types.FunctionType) or id(fn) in seen:
@@ -163,13 +165,17 @@ def _functions(func):
         seen.add(id(fn))
         inner = getattr(fn, anno.GRADIENT_OF, None)
         if anno.COMPOSE in fn.__dict__ or inner is not None:   # (an API derivative)
-            todo += [c.cell_contents for c in fn.__closure__ or () if _filled(c)]
-            todo += [inner[0]] if isinstance(inner, tuple) else []
+            todo += [(c.cell_contents, entry) for c in fn.__closure__ or () if _filled(c)]
+            todo += [(inner[0], entry)] if isinstance(inner, tuple) else []
             continue
-        if not is_user_function(fn) and not fn.__code__.co_filename.startswith("<s2sad"):
+        own = fn.__code__.co_filename.startswith("<s2sad")
+        if not is_user_function(fn) and not own:
             continue   # (a library's: numpy's, logging's...)
         out.append(fn)
-        todo += [v for v in _free_values(fn) if callable(v) and not inspect.isclass(v)]
+        if entry and entries is not None:
+            entries.add(id(fn))
+        todo += [(v, entry and own) for v in _free_values(fn)
+                 if callable(v) and not inspect.isclass(v)]
     return out
 
 
@@ -185,15 +191,19 @@ def unrestorable_draw(func, functions=None):
     """``(what, location)`` of the first call ``func`` (or a function of the user's it
     calls) makes whose result depends on a state s2sad cannot put back (module
     docstring), or None."""
-    for fn in _functions(func) if functions is None else functions:
-        found = _scan(fn)
+    entries = set()
+    reached = _functions(func, entries)
+    for fn in reached if functions is None else functions:
+        # (the parameters of ``func`` and of what it differentiates come from outside,
+        # the same objects every run; a helper's may hold what ``func`` makes anew)
+        found = _scan(fn, id(fn) in entries)
         if found is not None:
             return found
     return None
 
 
-#: {code object: (source lines, first line, local names, the calls to look at) or
-#: None}: read once per function
+#: {code object: (source lines, first line, local names, the parameters the body never
+#: binds again, the calls to look at) or None}: read once per function
 _PARSED = {}
 
 
@@ -210,24 +220,29 @@ def _parsed(fn):
             return None
         node = tree.body[0] if tree.body else None
         walked = list(ast.walk(node)) if node is not None else []
-        local = {a.arg for a in walked if isinstance(a, ast.arg)} | {
-            n.id for n in walked if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        bound = {n.id for n in walked if isinstance(n, ast.Name)
+                 and not isinstance(n.ctx, ast.Load)}
+        params = {a.arg for a in node.args.args + node.args.posonlyargs
+                  + node.args.kwonlyargs} if isinstance(node, ast.FunctionDef) else set()
+        local = {a.arg for a in walked if isinstance(a, ast.arg)} | bound
         # (the calls that may read a state: a method, next(...), a call without a seed)
         calls = [n for n in walked if isinstance(n, ast.Call) and (
             isinstance(n.func, ast.Attribute) or isinstance(n.func, ast.Name) and (
                 n.func.id == "next" or len(n.args) < 2 and not n.keywords))]
-        _PARSED[code] = lines, first, local, calls
+        _PARSED[code] = lines, first, local, params - bound, calls
     return _PARSED[code]
 
 
-def _scan(fn):
+def _scan(fn, outermost):
     parsed = _parsed(fn)
     if parsed is None:
         return None
-    lines, first, local, calls = parsed
+    lines, first, local, given, calls = parsed
     indent = len(lines[0]) - len(lines[0].lstrip())
 
     def lookup(name):
+        if outermost and name in given:
+            return _GIVEN
         if name in local:
             return _MISSING
         code = fn.__code__
@@ -249,6 +264,9 @@ def _scan(fn):
 
 
 _MISSING = object()
+#: a parameter of the function differentiated that its body never binds again: its value
+#: comes from the caller, the same object in every run
+_GIVEN = object()
 
 
 def _path_value(node, lookup):
@@ -258,7 +276,8 @@ def _path_value(node, lookup):
         return lookup(node.id)
     if isinstance(node, ast.Attribute):
         owner = _path_value(node.value, lookup)
-        return _MISSING if owner is _MISSING else getattr(owner, node.attr, _MISSING)
+        return _MISSING if owner is _MISSING or owner is _GIVEN \
+            else getattr(owner, node.attr, _MISSING)
     return _MISSING
 
 

@@ -17,7 +17,7 @@ from ..runtime import (copy_container, delete_bar, dict_default_bar, dict_get,
                        repeat_bar, set_bar, sorted_bar, sorted_dot, dict_entries, dict_entries_bar,
                        dict_entries_dot, tree_part)
 from .registry import (DICT_HELPERS, LIST_APPEND, LIST_HELPERS, LIST_RESULTS, _rule_for,
-                       adjoint, nondifferentiable, tangent)
+                       adjoint, declare, nondifferentiable, tangent)
 
 LIST_APPEND.append(list_append)
 LIST_HELPERS.update(list_append=list_append, list_extend=list_extend, list_insert=list_insert,
@@ -34,6 +34,10 @@ DICT_HELPERS.update(random_draw=random_draw)   # (rng.normal(...) of a local rng
 # an item of a differentiated dict too; a draw whose own argument carries one is refused
 # where it is written, see analysis.lookup.rule_for)
 _rule_for(random_draw).params = ("owner", "method")
+# (each draw its own value: a loop's trips draw anew, and the reverse sweep reads each
+# trip's; as does next(it), should a user declare it without derivative)
+declare(random_draw, fresh=True)
+declare(builtins.next, fresh=True)
 
 
 @adjoint(list_append)

@@ -73,6 +73,10 @@ class Facts:
     #: "g * a")``); the reverse transform writes it instead of the call where the
     #: arguments' ranks are known (``transform.reverse.resolved``)
     by_ranks: Tuple[Tuple[Tuple[int, ...], str], ...] = ()
+    #: two calls with the same arguments may return different values (a draw, a tape's
+    #: pop, ``next``): where a loop makes the value, each trip's is its own (see
+    #: :func:`fresh`, which also takes any op outside the libraries s2sad knows as such)
+    fresh: bool = False
 
 
 #: identity.key(target) -> (target, its facts)
@@ -126,6 +130,39 @@ def facts(obj) -> Facts:
 def declared():
     """Every ``(target, facts)`` declared, in the order of declaration."""
     return [entry for entry in _FACTS.values()]
+
+
+#: the libraries whose functions are functions of their arguments (``numpy.random``
+#: and ``random`` are not among them): a call of another's, or of a function of the
+#: user's (declared without derivative, or given a rule), may draw, count or read a clock
+_PURE_LIBRARIES = ("numpy", "builtins", "math", "operator", "_operator", "scipy", "s2sad")
+
+
+def fresh(obj):
+    """Whether two calls of ``obj`` with the same arguments may return different values:
+    declared so (:class:`Facts`), or an op of another library than those s2sad knows
+    (of ``numpy.random``, of a generator's method), or a function of the user's (which
+    ``s2sad.nondifferentiable`` or a rule of theirs names without saying what it reads)."""
+    if facts(obj).fresh:
+        return True
+    module = _home(obj)
+    return module is None or module.split(".")[0] not in _PURE_LIBRARIES \
+        or module == "numpy.random" or module.startswith("numpy.random.")
+
+
+def _home(obj):
+    """The name of the module ``obj`` comes from (a method's: its class's), or None."""
+    owner = getattr(obj, "__self__", None)
+    if owner is not None and not isinstance(owner, type) and type(owner).__name__ != "module":
+        return type(owner).__module__   # (a bound method: its object's class's)
+    module = getattr(obj, "__module__", None)
+    if isinstance(module, str):
+        return module
+    owner = getattr(obj, "__objclass__", None) or owner
+    if owner is not None:
+        return getattr(owner, "__module__", None) if isinstance(owner, type) \
+            else getattr(owner, "__name__", None)
+    return type(obj).__module__
 
 
 def allocates(obj):

@@ -41,7 +41,8 @@ from ..syntax import anno, own_builtins
 from . import identity, optional, reserved
 from .parsing import DerivedTemplate, LazyTemplate, Template, parse_template  # noqa: F401
 from .records import (Facts, allocates, any_view_names, declare,  # noqa: F401
-                      declare_allocating_type, facts, linear, reduction, view_names, view_of)
+                      declare_allocating_type, facts, fresh, linear, reduction, view_names,
+                      view_of)
 from .signatures import (_SIGNATURE_CACHE, _SIGNATURES, _code_parameters,  # noqa: F401
                          signature_of)
 

@@ -56,12 +56,14 @@ nondifferentiable(rt.zeros_like, rt.ensure_scalar_output, rt.ensure_unshared, rt
 # the tape markers of second-order code: the forward transform handles them itself
 # (a pop has the tangent its paired pushes give it; see transform.forward)
 nondifferentiable(tape_push, tape_pop)
+registry.declare(tape_pop, fresh=True)   # (each pop its own value, in a loop each trip's)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
                   rt.check_unpacked, rt.check_item_alone)
 nondifferentiable(rt.check_item_update)
 nondifferentiable(rt.shape_of, rt.size_of, rt.mean_count)
 nondifferentiable(rt.call_writing)   # (only where no derivative goes through the call)
+registry.declare(rt.call_writing, fresh=True)   # (it calls a function of the user's)
 nondifferentiable(rt.zeros_tree)
 
 

@@ -852,6 +852,16 @@ CONSTRUCT_SIGNS.update({
                               r"dm\d+ = DRAWN\d+\.uniform\(-1\.0, 1\.0, size=3\)"],
     "discarded_pure_call": [r"\n\s+np\.exp\(\w+\)\n", r"\n\s+len\(\w+\)\n",
                             r"\n\s+\w+\.sum\(\)\n", r"\n\s+math\.log\(abs\("],
+    # a value without derivative made anew on each trip of a loop (loop_draw_forms.py)
+    "draw_in_loop": [r"lg\d+ = np\.random\.default_rng\(\d+\)",
+                     r"lg\d+ = np\.random\.RandomState\(\d+\)", r"lg\d+ = random\.Random\(\d+\)",
+                     r"\n\s+for li\d+ in range\(3\):\n\s+la\d+e = lg\d+\.",
+                     r"\n\s+while li\d+ < 3:\n\s+la\d+ = la\d+ \+ .*lg\d+\.",
+                     r"la\d+ = sum\(\[.*lg\d+\..* for li\d+ in range\(3\)\]\)"],
+    "nondiff_call_in_loop": [r"\ns2sad\.nondifferentiable\(nh\d+\)\n",
+                             r"\n\s+for ni\d+ in range\(3\):\n\s+na\d+e = nh\d+\(ng\d+\)",
+                             r"\n\s+while ni\d+ < 3:\n\s+na\d+ = na\d+ \+ .*nh\d+\(ng\d+\)",
+                             r"na\d+ = sum\(\[.*nh\d+\(ng\d+\).* for ni\d+ in range\(3\)\]\)"],
     # forms a README-only user found refused (function_forms.py)
     "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
                           r"def fd\d+\(y, c, g=fr\d+\)"],

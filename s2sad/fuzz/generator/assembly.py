@@ -13,6 +13,7 @@ import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.gap_forms as gap_forms
 import s2sad.fuzz.generator.helper_returns as helper_returns
 import s2sad.fuzz.generator.item_forms as item_forms
+import s2sad.fuzz.generator.loop_draw_forms as loop_draw_forms
 import s2sad.fuzz.generator.module_reads as module_reads
 import s2sad.fuzz.generator.math_terms as math_terms
 import s2sad.fuzz.generator.python_forms as python_forms
@@ -133,6 +134,7 @@ class Generator:
         stranger23_forms.choose(self.draft)
         function_forms.choose(self.draft)
         rule_gap23_forms.choose(self.draft)
+        loop_draw_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

@@ -83,10 +83,14 @@ def loop_invariants(loop, carried):
 
 def pure(value):
     """Gives the same value for the same inputs: no calls but to functions with rules
-    (np.random.normal, user functions and method calls such as tape.pop() are not)."""
+    that give one value for the same arguments (np.random.normal, a generator's draw,
+    next(it), a function of the user's declared without derivative and method calls
+    such as tape.pop() do not: see ``registry.fresh``)."""
     for node in gast.walk(value):
-        if isinstance(node, gast.Call) and registry.lookup(anno.get(node, anno.CALLEE)) is None:
-            return False
+        if isinstance(node, gast.Call):
+            target = anno.get(node, anno.CALLEE)
+            if registry.lookup(target) is None or registry.fresh(target):
+                return False
     return True
 
 def upward_exposed(body):

@@ -1,0 +1,23 @@
+"""The probes of ``generator/loop_draw_forms.py``'s constructs (review24): a value
+without derivative made anew on each trip of a loop, by a draw or by a helper declared
+``s2sad.nondifferentiable``: (source, args) of a tiny function using each, made
+:class:`~s2sad.fuzz.constructs.Construct` rows there."""
+
+
+import numpy as np
+
+LOOP_DRAW_PROBES = {
+    # a generator made with a fixed seed in f, drawn from on each trip of a loop
+    "draw_in_loop": ("def f(x):\n    lg = np.random.default_rng(3)\n    la = 0.0\n"
+                     "    for li in range(3):\n        lae = lg.standard_normal(3)\n"
+                     "        la = la + np.sum(np.sin(x * lae) * x)\n    return la\n",
+                     (np.array([0.5, 0.1, -0.3]),)),
+    # a helper declared without derivative drawing from the generator it is given, called
+    # on each trip of a loop: its result changes from trip to trip
+    "nondiff_call_in_loop": ("import s2sad\n\n\ndef nh(g):\n    return 0.5 + g.standard_normal(3)"
+                             "\n\n\ns2sad.nondifferentiable(nh)\n\n\n"
+                             "def f(x):\n    ng = np.random.default_rng(5)\n    na = 0.0\n"
+                             "    for ni in range(3):\n"
+                             "        na = na + np.sum(np.tanh(x * x * nh(ng)))\n    return na\n",
+                             (np.array([0.5, 0.1, -0.3]),)),
+}
