@@ -115,6 +115,14 @@ def test_an_hvp_called_inside_follows_the_function_given():
         close(s2sad.grad(fx.through_hvp)(W, X, act), hand, 1e-6)
 
 
+def test_a_helper_passing_its_function_parameter_on():
+    """gradient_of(w, x, np.sin) calls grad(loss)(w, x, f): read once per function."""
+    expected = loss_hessian(W, np.sin).T @ V
+    close(s2sad.grad(fx.through_helper)(W, X), expected)
+    hand = central(lambda w: np.diag(loss_hessian(w, np.sin)) * V, W)
+    close(s2sad.hvp(fx.through_helper)(W, X, V), hand @ V, 1e-6)
+
+
 def test_a_function_named_in_the_call_or_left_to_the_default(monkeypatch):
     grad = s2sad.grad(fx.through_named)
     for act in (np.sin, np.tanh, fx.cube):
