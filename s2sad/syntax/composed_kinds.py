@@ -14,10 +14,11 @@ function and, where an argument is a function s2sad can name where it makes the 
 (a module-level function, ``np.sin``, a parameter the code is made for, bound by
 ``function_args.bind_passed``) or a parameter of a kind the code is made for, calls in
 its place the derivative the form's maker gives for those kinds
-(``anno.COMPOSE``'s ``specialized``): a free name s2sad binds (``made_names``), which
-holds the callee written (``anno.COMPOSED_CALLEE``), the one the generated code calls.  An argument given for a parameter whose default
-is a function, which s2sad cannot name there, is refused at the call (the code would be
-the default's).
+(``anno.COMPOSE``'s ``specialized``): a free name s2sad binds (``made_names``) holding
+the callee written (``anno.COMPOSED_CALLEE``), which the generated code calls where no
+derivative goes through the call (``emit_callees``).  An argument given for a parameter
+whose default is a function, which s2sad cannot name there, is refused at the call (the
+code would be the default's).
 """
 
 import gast
