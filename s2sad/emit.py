@@ -30,6 +30,7 @@ from .errors import ORIGIN
 from .syntax import anno, nodes, printer
 from .syntax.anno import COMMENT_ID
 from .emit_names import generated_filename
+from .emit_callees import written_callees
 from .emit_shadowed import clash, helper_alias, own_builtins, rename_hint
 from .syntax.own_builtins import NAMES as OWN_BUILTINS
 from .emit_values import is_copied, value_literal
@@ -444,7 +445,7 @@ def emit_module(generated, free_bindings, header_lines, source_module=None,
             bindings[alias] = obj
             continue
         bindings[name] = obj
-    functions = own_builtins(functions, bindings, aliases)   # (range, len... shadowed)
+    functions = own_builtins(written_callees(functions), bindings, aliases)   # (range...)
     for g in functions:
         params = {a.id for a in g.node.args.args + g.node.args.kwonlyargs}
         clashing = sorted(params & set(generated.bindings))

@@ -31,7 +31,8 @@ def front_end(func, stages=None, prepare=None, narrow=None, passed=None, **optio
     (s2sad's own gradient code: ``transform.gradient_normal``), made without the fence
     and the general normalizer, else None, and they run.
     """
-    parsed = parse_function(func, passed)   # (passed: the functions given, function_args)
+    # (passed: the functions given, function_args; kinds: those of the arguments)
+    parsed = parse_function(func, passed, options.get("kinds"))
     if prepare is not None:
         # the tree as read, for what reads the source (which arguments it writes into):
         # a copy costs less than reading the source again; none is needed when

@@ -30,6 +30,7 @@ import linecache
 import gast
 
 from ..emit import compile_module
+from ..errors import S2sadError
 from ..syntax import anno
 from ..syntax.callers import CALLER as _CALLER, lambda_caller, partial_caller
 from ..syntax.cached import uncached
@@ -41,19 +42,29 @@ from .entries import forward_entry, reverse_entry, second_order_entry
 
 class Composable:
     """The composable form of one derivative, made again when its code is (the
-    function a derivative's ``anno.COMPOSE`` attribute holds)."""
+    function a derivative's ``anno.COMPOSE`` attribute holds).  ``kinds``: the kinds of
+    the user's arguments the form is made for (``((parameter, kind), ...)``: a function
+    given, an object's class, a container's structure), as a call passes them (see
+    :meth:`specialized`); None: the general code (a function parameter's default)."""
 
-    __slots__ = ("func", "entry_of", "output", "what", "made")   # made: (entry, form, defaults)
+    __slots__ = ("func", "entry_of", "output", "what", "made", "kinds", "directions",
+                 "variants")
 
-    def __init__(self, func, entry_of, output, what):
+    def __init__(self, func, entry_of, output, what, kinds=None, directions=()):
         self.func = func            # the user's function
-        self.entry_of = entry_of    # () -> the cache entry of the generated code
+        self.entry_of = entry_of    # (kinds=None) -> the cache entry of the generated code
         self.output = output        # the generated return value -> the API's
         self.what = what            # "s2sad.grad(energy)"
-        self.made = None            # (entry, form)
+        self.made = None            # (entry, form, defaults)
+        self.kinds = kinds
+        self.directions = directions   # the names of the directions a call passes last
+        self.variants = {}          # kinds -> the derivative made for them (specialized)
+
+    def entry(self):
+        return self.entry_of(kinds=self.kinds) if self.kinds else self.entry_of()
 
     def __call__(self):
-        entry = self.entry_of()
+        entry = self.entry()
         defaults = _defaults(self.func)
         if self.made is None or self.made[0] is not entry \
                 or not _same_defaults(self.made[2], defaults):
@@ -66,8 +77,29 @@ class Composable:
         """Whether ``form`` is the form of the derivative as it is now: its code still
         fits the user's function (helpers, globals, rules) and the defaults are the same."""
         made = self.made
-        return made is not None and made[1] is form and self.entry_of() is made[0] \
+        return made is not None and made[1] is form and self.entry() is made[0] \
             and _same_defaults(_defaults(self.func), made[2])
+
+    def specialized(self, derivative, kinds):
+        """A function calling ``derivative`` whose composable form is made for the
+        arguments' ``kinds`` (``((parameter, kind), ...)``, see
+        ``syntax.composed_kinds``): what a call passing a function, an object or
+        namedtuples reads in place of ``derivative``, as the API makes the code per call.
+        One per kinds, kept (the code made through it checks its form is current)."""
+        found = self.variants.get(kinds)
+        if found is not None:
+            return found
+        if len(self.variants) >= 32:   # (functions given anew at each call: made again)
+            self.variants.clear()
+
+        def call(*args, **kwargs):
+            return derivative(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = derivative.__name__
+        call.__dict__[anno.COMPOSE] = Composable(self.func, self.entry_of, self.output,
+                                                 self.what, kinds, self.directions)
+        self.variants[kinds] = call
+        return call
 
 
 def _defaults(func):
@@ -228,7 +260,8 @@ def compose_jvp(derivative, func, wrt_names):
     """Give the ``jvp`` function ``derivative`` its composable form."""
     entry_of = functools.partial(forward_entry, func, wrt_names)
     derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, same_output,
-                                                   _spelled("jvp", func, wrt_names))
+                                                   _spelled("jvp", func, wrt_names),
+                                                   directions=_dots(wrt_names))
     return derivative
 
 
@@ -238,8 +271,13 @@ def compose_hvp(derivative, func, wrt_names, many, with_grad):
     output = hvp_output(many and len(wrt_names) == 1, with_grad,
                         len(wrt_names) if many else None)
     what = _spelled("hvp", func, wrt_names)
-    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what)
+    derivative.__dict__[anno.COMPOSE] = Composable(func, entry_of, output, what,
+                                                   directions=("v",) if many else _dots(wrt_names))
     return derivative
+
+
+def _dots(wrt_names):
+    return tuple(f"{n}_dot" for n in wrt_names)
 
 
 # ------------------------------------------------------------------ derivatives of derivatives
@@ -274,9 +312,11 @@ def _caller(derivative):
     """``def f_grad(x, w): return f_grad_(x, w)`` calling ``derivative``, with its
     parameters and defaults (those the API takes: not a grad of grad's inner direction)."""
     composable_ = derivative.__dict__[anno.COMPOSE]
-    form = composable_()
-    params = list(inspect.signature(form).parameters.values())
     seeds = len(getattr(composable_.output, "seeds", ()))
+    try:
+        params = list(inspect.signature(composable_()).parameters.values())
+    except S2sadError:   # (its code is made for the kinds of the arguments each call gives)
+        params = _planned_parameters(composable_)
     params = params[:len(params) - seeds]
     name = derivative.__name__
     callee = f"{name}_"
@@ -295,6 +335,29 @@ def _caller(derivative):
     caller.__kwdefaults__ = {p.name: p.default for p in params
                              if p.kind == p.KEYWORD_ONLY and p.default is not p.empty} or None
     return caller
+
+
+def _planned_parameters(composable_):
+    """The parameters of ``composable_``'s form as its code has them, where no form is
+    made without the arguments (the code calls a function parameter, a method of an
+    object, reads a namedtuple's fields): a gradient's take the user function's; forward
+    code takes them all by position, then the directions (a gradient of gradient's
+    seeds, with the function's positional defaults before them)."""
+    func = composable_.func
+    params = list(inspect.signature(func).parameters.values())
+    seeds = getattr(composable_.output, "seeds", ())
+    if not composable_.directions and not seeds:
+        return params
+    names = [p.name for p in params]
+    for name in composable_.directions or (f"{names[0]}_dot",) * len(seeds):
+        while name in names:
+            name += "_"
+        names.append(name)
+    defaults = tuple(func.__defaults__ or ()) + tuple(seeds) if seeds else ()
+    first = len(names) - len(defaults)
+    P = inspect.Parameter
+    return [P(n, P.POSITIONAL_OR_KEYWORD, default=defaults[i - first] if i >= first else P.empty)
+            for i, n in enumerate(names)]
 
 
 def compose_gradient_of_gradient(derivative, func, entry_of, output, inner, outer):

@@ -267,7 +267,8 @@ def gradient_of_gradient(func, inner_wrt=0, outer_wrt=0, with_value=False, backe
 
     gradient = with_source(gradient, func, bound)
     compose_gradient_of_gradient(
-        gradient, func, lambda: second_order_entry(func, rev, inner, regenerate),
+        gradient, func, lambda kinds=None: second_order_entry(func, rev, inner, regenerate,
+                                                             kinds=kinds),
         gradient_of_gradient_output(rev, inner[0], len(outer), outer_many, with_value),
         inner[0], outer)
     gradient.__name__ = gradient.__qualname__ = f"{func.__name__}_grad_grad"

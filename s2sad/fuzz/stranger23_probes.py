@@ -1,7 +1,8 @@
 """The probes of the constructs a README-only user found refused (stranger23):
 ``generator/stranger23_forms.py``'s (random draws, call statements) and
 ``generator/function_forms.py``'s (functions passed as arguments, imports inside the
-function): (source, args) of a tiny function using each, made
+function), and ``generator/composed_forms.py``'s (a derivative given a function, fixcomp24):
+(source, args) of a tiny function using each, made
 :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 
@@ -31,6 +32,14 @@ STRANGER23_PROBES = {
                           "def f(x):\n    return np.sum(fs(fr, x, 0.3) ** 2) + np.sum(fw(fr, x))"
                           " + np.sum(fd(x, 0.4)) + np.sum(fa(np.tanh, x))\n",
                           (np.array([0.5, 0.1, -0.3]),)),
+    # a derivative of a helper taking a function, given another one, made in f
+    "derivative_function_argument": (
+        "def fl(y, c, g=np.tanh):\n    return np.sum(g(y * c) ** 2)\n\n\n"
+        "def fq(z):\n    return np.sin(z) + 0.1 * z\n\n\n"
+        "def f(x):\n    return np.sum(s2sad.grad(fl)(x, 0.7, np.sin) * x)"
+        " + s2sad.jvp(fl)(x, 0.7, fq, x)[1]"
+        " + s2sad.value_and_grad(fl, wrt=1)(x, 0.6, g=fq)[1]\n",
+        (np.array([0.5, 0.1, -0.3]),)),
     # imports at the top of f's body and of a helper's
     "local_import": ("def lh(y):\n    import numpy as npl\n    return npl.cos(y) * y\n\n\n"
                      "def f(x):\n    import math as mi\n    from numpy import tanh as ti\n"

@@ -154,6 +154,11 @@ RETURNS_NEW = "_s2sad_returns_new"
 #: attribute of a composable form: what it computes, as the user wrote it
 #: (``"s2sad.grad(energy)"``), for the errors met while differentiating through it
 COMPOSED_AS = "_s2sad_composed_as"
+#: on the name a call of a derivative calls in place of the callee written, the derivative
+#: made for the kinds of its arguments (``syntax.composed_kinds``): the callee written
+#: (``s2sad.grad(loss)``, ``G``), which the generated code calls where no derivative
+#: goes through the call, and whose function's defaults it reads
+COMPOSED_CALLEE = "s2sad_composed_callee"
 
 
 def derivative_made(func):

@@ -13,6 +13,7 @@ rewrite of forwarding wrappers in :mod:`.wrappers`; this module composes them
 and re-exports what callers use.
 """
 
+from .composed_kinds import specialize_derivative_calls
 from .source import (ParsedFunction, SourceRef, is_user_function, not_a_function_error,
                      record_path, recording, same_code)
 from .wrappers import parse_rewritten
@@ -21,13 +22,17 @@ __all__ = ["ParsedFunction", "SourceRef", "is_user_function", "not_a_function_er
            "parse_function", "record_path", "recording", "same_code"]
 
 
-def parse_function(func, passed=None) -> ParsedFunction:
+def parse_function(func, passed=None, kinds=None) -> ParsedFunction:
     """Read ``func``'s source and return it as a :class:`ParsedFunction`.
 
     ``func`` itself, never what it wraps: a ``functools.wraps`` wrapper is the
     code that runs, and its own arithmetic is part of the derivative; its
     ``*args, **kwargs`` become the wrapped function's parameters by name.
     (``passed``: ``{parameter: function}`` the code is made for, see
-    :func:`.function_args.bind_passed`.)
+    :func:`.function_args.bind_passed`; ``kinds``: ``{parameter: kind}`` of the
+    arguments the code is made for, which a derivative the function calls with them is
+    made for too, see :func:`.composed_kinds.specialize_derivative_calls`.)
     """
-    return parse_rewritten(func, passed)
+    parsed = parse_rewritten(func, passed)
+    specialize_derivative_calls(parsed, kinds)
+    return parsed

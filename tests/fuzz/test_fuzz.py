@@ -865,6 +865,12 @@ CONSTRUCT_SIGNS.update({
     # forms a README-only user found refused (function_forms.py)
     "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
                           r"def fd\d+\(y, c, g=fr\d+\)"],
+    # a derivative of a helper taking a function, given another (function_forms.py)
+    "derivative_function_argument": [
+        r"def fl\d+\(y, c, g=np\.tanh\):", r"def fl\d+\(y, c, g\):",
+        r"s2sad\.grad\(fl\d+\)\(\w+, 0\.7, np\.(sin|cos)\)", r"s2sad\.jvp\(fl\d+\)\(\w+, 0\.7, fq\d+, ",
+        r"s2sad\.hvp\(fl\d+\)\(\w+, -0\.4, np\.cos, ", r"s2sad\.hvp\(fl\d+\)\(\w+, -0\.4, fq\d+, ",
+        r"s2sad\.value_and_grad\(fl\d+, wrt=1\)\(\w+, 0\.6, g=fq\d+\)\[1\]"],
     "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
                      r"\n    import numpy as npl\n"],
     "written_items": [r"wc\d+ = \[\w+\[0\], \w+\[1\] \* 2\.0\]", r"wc\d+ = \(\w+\[0\], np\.sin",

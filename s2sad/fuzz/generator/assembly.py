@@ -9,6 +9,7 @@ import s2sad.fuzz.generator.claim_effects as claim_effects
 import s2sad.fuzz.generator.claim_forms as claim_forms
 import s2sad.fuzz.generator.class_forms as class_forms
 import s2sad.fuzz.generator.common_forms as common_forms
+import s2sad.fuzz.generator.composed_forms as composed_forms
 import s2sad.fuzz.generator.effect_forms as effect_forms
 import s2sad.fuzz.generator.gap_forms as gap_forms
 import s2sad.fuzz.generator.helper_returns as helper_returns
@@ -133,6 +134,7 @@ class Generator:
         stranger22_forms.choose(self.draft)
         stranger23_forms.choose(self.draft)
         function_forms.choose(self.draft)
+        composed_forms.choose(self.draft)
         rule_gap23_forms.choose(self.draft)
         loop_draw_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())

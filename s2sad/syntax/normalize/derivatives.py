@@ -216,10 +216,27 @@ def _holds_defaults(obj):
 _CONSTANTS = (bool, int, float, complex, str, type(None))
 
 
+def written_callee(norm, func):
+    """For the callee ``func`` of a call of a derivative named as the one made for its
+    arguments' kinds (``anno.COMPOSED_CALLEE``: the callee written, which the emitted
+    code calls where no derivative goes through the call, see ``emit_callees``), its
+    composable form and a copy of ``func``, the names the callee written reads used
+    (``s2sad``, ``loss``); None for any other callee."""
+    written = anno.get(func, anno.COMPOSED_CALLEE)
+    if written is None:
+        return None
+    for node in gast.walk(written):
+        if isinstance(node, gast.Name):
+            norm.module_names.use_global(node.id, node)
+    return (norm.parsed.resolve(func.id),
+            anno.copy(func, nodes.name(func.id), anno.COMPOSED_CALLEE))
+
+
 def default_owner(norm, func, obj):
     """An expression giving the function whose defaults a call of ``obj`` through the
     callee expression ``func`` leaves out, read where the call runs (see
     ``composed_calls.owner_of``), or None."""
+    func = anno.get(func, anno.COMPOSED_CALLEE) or func   # (the callee written)
     def resolve(node):   # (the object itself: a derivative, not its composable form)
         path = norm.module_names.global_path(node)
         if path is None:

@@ -31,7 +31,7 @@ from .choices import (builtin_choice, builtin_getattr, builtin_power, chained_co
                       choose, choose_item, iterable_choice)
 from .bound_methods import class_method_hint, self_method_refusal
 from .clashes import marked
-from .derivatives import bound_as_the_api, made_here
+from .derivatives import bound_as_the_api, made_here, written_callee
 from .draw_methods import draw_call
 from .dicts import ARGUMENT_MERGE, constant_key, merges, merges_arguments
 from .fields import item as field_item, record as record_fields
@@ -384,7 +384,7 @@ class Flattener:
                 extra = node.args
             extra, given = _method_arguments(func.attr, extra, node.keywords)
         else:
-            target, callee_expr = self.named_callee(node, func)
+            target, callee_expr = written_callee(norm, func) or self.named_callee(node, func)
             refuse_ufunc_value(norm, target, node)
             refuse_given_lambda(target, node, norm.parsed)   # (np.piecewise's, key=)
             node = bound_as_the_api(norm, node, func, target)   # (a derivative called here)
@@ -512,7 +512,7 @@ def base_name(node):
 
 def call_base(call):
     """The name the result of the normalized ``call`` is given."""
-    func = call.func
+    func = anno.get(call.func, anno.COMPOSED_CALLEE) or call.func   # (as written)
     if isinstance(func, gast.Call):   # s2sad.grad(f)(x) -> grad_f
         made, named = call_base(func), func.args[0]
         while isinstance(named, gast.Attribute):
