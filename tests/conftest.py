@@ -5,6 +5,7 @@ import importlib
 import os
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,41 @@ def numba_cache_of_this_process(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("S2SAD_CACHE_DIR", str(tmp_path_factory.mktemp("s2sad_cache")))
         yield
+
+
+#: The exhaustive sweeps whose cases CI samples, (file, test function) -> N: the default
+#: run (the README's test command, CI's) runs the first case and one in N of the others,
+#: chosen by a hash of the case's id (the same cases every run, spread over the table); the
+#: others carry the ``long`` mark, which pyproject.toml's addopts leave out (``-m "not
+#: long"``).  ``python -m pytest -m long`` runs them, ``-m ""`` everything (README, its
+#: test command).  Whatever the sample, CI checks every row of the op table against central
+#: differences (tests/rules/test_ops.py); these sweeps run the rows again through second
+#: order, a derivative of their derivative, Dask, or the numba helpers' type signatures.
+SAMPLED = {
+    ("tests/transform/test_second_order.py",
+     "test_hessian_vector_product_matches_differences_of_the_gradient"): 3,
+    ("tests/transform/test_composed_rows.py", "test_every_rule_through_its_own_derivative"): 4,
+    ("tests/dask/test_dask_optable.py",
+     "test_each_row_is_lazy_and_right_on_dask_or_listed_with_its_reason"): 3,
+    **{("tests/numba/test_runtime_helpers.py", name): 3 for name in (
+        "test_unbroadcast_and_shape_of", "test_elementwise_slopes_and_ties",
+        "test_product_adjoints", "test_index_helpers", "test_adjoints_of_reductions_along_axes",
+        "test_adjoints_of_whole_reductions", "test_clip_masks", "test_zeros_like",
+        "test_ensure_scalar_output_refuses_as_numpy_does")},
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark ``long`` the cases of ``SAMPLED``'s sweeps the default run leaves out."""
+    root = Path(__file__).resolve().parent.parent
+    first = set()
+    for item in items:
+        file = Path(str(item.fspath)).resolve().relative_to(root).as_posix()
+        sweep = (file, getattr(item, "originalname", item.name))
+        every = SAMPLED.get(sweep)
+        if every is None or sweep not in first:
+            first.add(sweep)
+            continue
+        if zlib.crc32(item.nodeid.encode()) % every:
+            item.add_marker(pytest.mark.long)
