@@ -31,7 +31,7 @@ from .syntax.function_args import split_kinds
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
-from .transform.gradient_normal import normalize_gradient
+from .transform.gradient_normal import normalize_gradient, normalize_straight
 from .transform.reverse import reverse
 from .transform.second_order import LEAVES_TREE, prepare_gradient_code
 
@@ -331,6 +331,8 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
                       forward, kinds=None, quiet=False, narrow=None, signature=False,
                       passed=None):
     stages = {}
+    if narrow is None and prepare is None:   # (the user's straight-line code: see there)
+        narrow = normalize_straight
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow,
                                       passed=passed)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
