@@ -105,9 +105,9 @@ def normalize_straight(parsed, kinds=None):
 
 
 def _fits(parsed, kinds, returns_expression=False):
-    """The :class:`_Reads` of ``parsed`` (every name it reads, binds and stores) when it
-    meets the function-level preconditions and each of its statements the statement-level
-    ones, else None.  ``returns_expression``: its ``return`` may give any
+    """The :class:`_Reads` of ``parsed`` (every name it reads, binds and stores, and its
+    calls) when it meets the function-level preconditions and each of its statements the
+    statement-level ones, else None.  ``returns_expression``: its ``return`` may give any
     expression the statements may (not a tuple of them)."""
     fn = parsed.node
     args = fn.args
@@ -156,6 +156,7 @@ class _Reads:
         self.parsed, self.bound, self.stored = parsed, bound, stored
         self.read = set()   # every name read (a callee's, a dotted path's root too)
         self.outs = {}      # id(callee) -> (callee, its out positions)
+        self.calls = []     # every call met
 
     def expression(self, node):
         cls = node.__class__
@@ -211,6 +212,7 @@ class _Reads:
         return obj
 
     def call(self, node):
+        self.calls.append(node)
         func = node.func
         if func.__class__ is gast.Name:
             self.read.add(func.id)
@@ -314,7 +316,7 @@ class _GradientWalk:
         # (every name the tree holds: the parameters, the targets, and the names read,
         # which the preconditions met every one of)
         mentioned, self.locals = reads.read | reads.bound, reads.stored
-        reserved, self.foreign_globals = helper_names(parsed, {})
+        reserved, self.foreign_globals = helper_names(parsed, {}, reads.calls)
         helpers = registry.helper_names()
         self.marks = _helper_marks(fn, mentioned & helpers, parsed.func)
         self.namer = Namer(mentioned | reserved | helpers)
