@@ -285,9 +285,10 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
 def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None,
                       ranks=None, passed=None):
     stages = {}
-    try:
+    try:   # (the user's straight-line code: see normalize_straight)
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
-                                          kinds=kinds, passed=passed)
+                                          kinds=kinds, passed=passed,
+                                          narrow=normalize_straight)
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds, ranks=ranks)

@@ -1,8 +1,9 @@
-"""``transform.gradient_normal.normalize_straight``: forward mode's front end reads a
-user's straight-line function (assignments of arithmetic and library calls to names,
+"""``transform.gradient_normal.normalize_straight``: the front end of forward and reverse
+mode reads a user's straight-line function (assignments of arithmetic and library calls to names,
 then a ``return``) by the narrow walk second order reads gradient code with.  It gives
 what the fence and the general normalizer give, it leaves everything else to them (the
-fence's refusals worded as before), and jvp through it matches finite differences."""
+fence's refusals worded as before), and jvp and grad through it match finite
+differences."""
 
 import numpy as np
 import pytest
@@ -132,6 +133,8 @@ def test_an_overwrite_flag_is_still_refused():
     assert normalize_straight(parse_function(solved)) is None
     with pytest.raises(S2sadError, match="overwrite_a"):
         s2sad.jvp(solved, wrt=1)(np.eye(2) * 2.0, np.ones(2), np.ones(2))
+    with pytest.raises(S2sadError, match="overwrite_a"):
+        s2sad.grad(solved, wrt=1)(np.eye(2) * 2.0, np.ones(2))
 
 
 def test_jvp_through_it_matches_central_differences():
@@ -143,3 +146,14 @@ def test_jvp_through_it_matches_central_differences():
         expected = (func(x + eps * v, *args[1:]) - func(x - eps * v, *args[1:])) / (2 * eps)
         assert value == pytest.approx(func(*args))
         np.testing.assert_allclose(tangent, expected, rtol=1e-6, atol=1e-8)
+
+
+def test_grad_through_it_matches_central_differences():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=4)
+    eps = 1e-6
+    for func, rest in ((nested, (0.7,)), (global_items, ())):
+        columns = [(func(x + eps * e, *rest) - func(x - eps * e, *rest)) / (2 * eps)
+                   for e in np.eye(4)]
+        np.testing.assert_allclose(s2sad.grad(func)(x, *rest), columns, rtol=1e-6,
+                                   atol=1e-8)
