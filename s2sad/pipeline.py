@@ -31,7 +31,7 @@ from .syntax.function_args import split_kinds
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
-from .transform.gradient_normal import normalize_gradient
+from .transform.gradient_normal import normalize_gradient, normalize_straight
 from .transform.reverse import reverse
 from .transform.second_order import LEAVES_TREE, prepare_gradient_code
 
@@ -285,9 +285,10 @@ def generate(func, wrt_names, mode="reverse", flavor="value_and_grad", header_li
 def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helpers, kinds=None,
                       ranks=None, passed=None):
     stages = {}
-    try:
+    try:   # (the user's straight-line code: see normalize_straight)
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
-                                          kinds=kinds, passed=passed)
+                                          kinds=kinds, passed=passed,
+                                          narrow=normalize_straight)
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds, ranks=ranks)
@@ -331,6 +332,8 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
                       forward, kinds=None, quiet=False, narrow=None, signature=False,
                       passed=None):
     stages = {}
+    if narrow is None and prepare is None:   # (the user's straight-line code: see there)
+        narrow = normalize_straight
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow,
                                       passed=passed)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))

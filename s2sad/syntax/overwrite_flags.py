@@ -110,7 +110,7 @@ def _callee_flags(target, libraries):
     for name, value in keywords.items():
         if name.startswith(_PREFIX) and value is not False:
             return 0, (name, gast.Constant(value=value, kind=None), _HELD), ()
-    positions = _flag_positions(target)
+    positions = flag_positions(target)
     for position, name in positions:
         if position < len(held) and held[position] is not False:
             return 0, (name, gast.Constant(value=held[position], kind=None), _HELD), ()
@@ -122,7 +122,7 @@ def _users_function(target, libraries):
     return isinstance(target, types.FunctionType) and module not in libraries
 
 
-def _flag_positions(target):
+def flag_positions(target):
     """The ``(position, name)`` of the ``overwrite_*`` parameters ``target`` takes by
     position (none where its signature cannot be read)."""
     try:

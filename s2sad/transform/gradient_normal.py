@@ -34,18 +34,27 @@ fails it returns None and the caller takes the general path):
 
 Loops, branches, tapes, item writes, displays other than a call's argument, attributes
 of values and every other form take the general path.
+
+The same walk takes a user's function of that form (:func:`normalize_straight`, forward
+mode's front end), its ``return`` of any such expression (named after the function, as
+the general path names it), when no annotation or decorator is written on it and every
+argument's kind is a number's or an array's.  The fence has nothing to refuse in such
+code but a call writing into an argument (``out``, an ``overwrite_*`` flag, ``np.copyto``),
+which takes the general path.
 """
 
 import builtins
 import copy
+import functools
 import inspect
 
 import gast
 
+from ..analysis.kind_lattice import LEAF
 from ..errors import S2sadError, UnsupportedSyntaxError
 from ..optimize import mark_unused_results
 from ..rules import registry
-from ..syntax import anno, nodes
+from ..syntax import anno, nodes, overwrite_flags
 from ..syntax.names import Namer
 from ..syntax.normalize import NormalFunction
 from ..syntax.normalize.clashes import mark_helper_spellings
@@ -56,7 +65,7 @@ from ..syntax.normalize.inline import helper_names
 from ..syntax.normalize.rule_results import with_result_checks
 from ..syntax.normalize.scatter import refuse_ufunc_value
 from ..syntax.normalize.temps import subscript_base
-from ..syntax.normalize.views import out_positions
+from ..syntax.normalize.views import IN_PLACE_FUNCTIONS, out_positions
 from ..syntax.parse import is_user_function
 
 #: operators whose normalized form is the general one's ``BinOp`` of two atoms
@@ -68,19 +77,38 @@ _UNARY_OPERATORS = (gast.USub, gast.UAdd, gast.Invert)
 def normalize_gradient(parsed, kinds=None):
     """The :class:`NormalFunction` of the prepared gradient code ``parsed`` (see the
     module docstring), or None where a precondition fails.  ``parsed`` is not changed."""
-    names = _fits(parsed, kinds)
-    if names is None:
+    reads = _fits(parsed, kinds)
+    if reads is None:
         return None
     try:
-        return _GradientWalk(parsed, *names).run()
+        return _GradientWalk(parsed, reads).run()
     except S2sadError:   # (the general path words every refusal)
         return None
 
 
-def _fits(parsed, kinds):
-    """``(every name the function mentions, those it binds)`` when ``parsed`` meets the
-    function-level preconditions and each of its statements the statement-level ones,
-    else None."""
+def normalize_straight(parsed, kinds=None):
+    """The :class:`NormalFunction` of the user's function ``parsed`` where it is code the
+    walk takes (see the module docstring), as the fence and the general normalizer give
+    it; else None, and they run (a refusal of the fence's among them: they word it)."""
+    fn = parsed.node
+    if fn.__class__ is not gast.FunctionDef or fn.decorator_list or fn.returns \
+            or any(a.annotation is not None for a in fn.args.args) \
+            or any(kind.__class__ is not str or kind != LEAF for kind in (kinds or {}).values()):
+        return None   # (an annotation may spell a complex type, which the fence refuses)
+    reads = _fits(parsed, kinds, returns_expression=True)
+    if reads is None:
+        return None
+    try:
+        return _GradientWalk(parsed, reads).run()
+    except S2sadError:
+        return None
+
+
+def _fits(parsed, kinds, returns_expression=False):
+    """The :class:`_Reads` of ``parsed`` (every name it reads, binds and stores, and its
+    calls) when it meets the function-level preconditions and each of its statements the
+    statement-level ones, else None.  ``returns_expression``: its ``return`` may give any
+    expression the statements may (not a tuple of them)."""
     fn = parsed.node
     args = fn.args
     if args.vararg or args.kwarg or getattr(args, "posonlyargs", None) or args.kwonlyargs \
@@ -106,6 +134,9 @@ def _fits(parsed, kinds):
         bound.add(stmt.targets[0].id)
     value = fn.body[-1].value
     items = value.elts if isinstance(value, gast.Tuple) else [value]
+    if returns_expression and value is not None and not isinstance(value, gast.Tuple) \
+            and not isinstance(value, gast.Attribute) and not _is_atomic(value):
+        return reads if reads.expression(value) else None
     if value is None or not all(
             isinstance(item, (gast.Name, gast.Constant)) and reads.expression(item)
             or isinstance(item, gast.Tuple) and all(
@@ -113,9 +144,7 @@ def _fits(parsed, kinds):
                 for e in item.elts)
             for item in items):
         return None
-    # (every name the tree holds: the parameters, the targets, and the names read, which
-    # the checks above met every one of)
-    return reads.read | bound, stored
+    return reads
 
 
 class _Reads:
@@ -127,11 +156,13 @@ class _Reads:
         self.parsed, self.bound, self.stored = parsed, bound, stored
         self.read = set()   # every name read (a callee's, a dotted path's root too)
         self.outs = {}      # id(callee) -> (callee, its out positions)
+        self.calls = []     # every call met
 
     def expression(self, node):
         cls = node.__class__
         if cls is gast.Name:
-            return node.id != "complex" and self.name(node.id)
+            return node.id != "complex" and self.name(node.id) and (
+                node.id in self.bound or not _function_value(self.parsed.resolve(node.id, None)))
         if cls is gast.Constant:
             return not isinstance(node.value, complex) and not (
                 isinstance(node.value, str) and _complex_spelling(node.value))
@@ -181,6 +212,7 @@ class _Reads:
         return obj
 
     def call(self, node):
+        self.calls.append(node)
         func = node.func
         if func.__class__ is gast.Name:
             self.read.add(func.id)
@@ -196,6 +228,8 @@ class _Reads:
             return False
         if _lookup(target) is None:
             return False   # (no rule: what the general path makes of it, it says)
+        if _writes_an_argument(target, node):
+            return False   # (the fence refuses it: the general path words it)
         outs = self.outs.get(id(target))   # (asked once per callee)
         if outs is None or outs[0] is not target:
             outs = self.outs[id(target)] = (target, out_positions(target))
@@ -215,6 +249,26 @@ class _Reads:
             if not all(self.expression(e) for e in elts):
                 return False
         return True
+
+
+def _function_value(obj):
+    """A function of the user's or a partial, read as a value (passed to a library
+    function): the general path follows what such a value may call."""
+    return is_user_function(obj) or isinstance(obj, functools.partial)
+
+
+def _writes_an_argument(target, node):
+    """Whether the call ``node`` of the library function ``target`` is one the fence
+    refuses as a write into an argument (but ``out``, which the caller reads): a
+    ``functools.partial``, an ``overwrite_*`` flag given by keyword or by position, a
+    numpy function writing into its first argument (``np.copyto``)."""
+    if isinstance(target, functools.partial) \
+            or any(kw.arg is not None and kw.arg.startswith("overwrite_")
+                   for kw in node.keywords) \
+            or any(p < len(node.args) for p, _ in overwrite_flags.flag_positions(target)):
+        return True
+    return getattr(target, "__name__", None) in IN_PLACE_FUNCTIONS \
+        and (getattr(target, "__module__", None) or "").startswith("numpy")
 
 
 def _complex_spelling(text):
@@ -250,7 +304,7 @@ class _GradientWalk:
     general normalizer keeps for it (``env``, ``defined``, the namer, the module names),
     the rest of that state empty by the preconditions."""
 
-    def __init__(self, parsed, mentioned, stored):
+    def __init__(self, parsed, reads):
         view = copy.copy(parsed)   # (as the general path's: its tree the one read)
         view.rewritten = True
         view.as_read = parsed if not parsed.rewritten else parsed.as_read
@@ -259,8 +313,10 @@ class _GradientWalk:
         fn = parsed.node
         self.function_name = fn.name
         self.params = [a.id for a in fn.args.args]
-        self.locals = stored
-        reserved, self.foreign_globals = helper_names(parsed, {})
+        # (every name the tree holds: the parameters, the targets, and the names read,
+        # which the preconditions met every one of)
+        mentioned, self.locals = reads.read | reads.bound, reads.stored
+        reserved, self.foreign_globals = helper_names(parsed, {}, reads.calls)
         helpers = registry.helper_names()
         self.marks = _helper_marks(fn, mentioned & helpers, parsed.func)
         self.namer = Namer(mentioned | reserved | helpers)
@@ -285,8 +341,12 @@ class _GradientWalk:
         ret = fn.body[-1]
         self.source = self.parsed.source_ref(ret)
         value = ret.value
-        atom = nodes.tuple_([self.atom(e) for e in value.elts]) \
-            if isinstance(value, gast.Tuple) else self.atom(value)
+        if isinstance(value, gast.Tuple):
+            atom = nodes.tuple_([self.atom(e) for e in value.elts])
+        elif _is_atomic(value) or isinstance(value, gast.Attribute):
+            atom = self.atom(value)
+        else:   # (named after the function, as the general path names it: loss = ...)
+            atom = nodes.name(self.operation(value, base=fn.name))
         self.emit(nodes.ret(atom))
         self.out = with_result_checks(self.out, self)
         mark_unused_results(self.out)   # (the user's results unused: see the general one)
@@ -335,9 +395,10 @@ class _GradientWalk:
             return self._marked_path(node)
         return nodes.name(self.operation(node))
 
-    def operation(self, node, target=None):
+    def operation(self, node, target=None, base=None):
         """Emit one statement computing ``node``; return the name it assigns."""
-        base = target or base_name(node)
+        named = base is not None
+        base = target or base or base_name(node)
         cls = node.__class__
         if cls is gast.BinOp:
             value = gast.BinOp(left=self.atom(node.left), op=node.op,
@@ -352,11 +413,11 @@ class _GradientWalk:
         elif cls is gast.Subscript:
             value = gast.Subscript(value=self.atom(node.value), slice=self.index(node.slice),
                                    ctx=gast.Load())
-            if target is None:
+            if target is None and not named:
                 base = subscript_base(value)
         else:
             value = self.call(node)
-            if target is None:
+            if target is None and not named:
                 base = call_base(value)
         name = self.new_version(target) if target else self.namer.fresh(base)
         self.emit(nodes.assign(name, value))
@@ -439,3 +500,4 @@ def _helper_marks(fn, spelled, func):
     mark_helper_spellings(fn, registry.helper_names(), probes, func)
     return {p.id: anno.HELPER_NAME if anno.get(p, anno.HELPER_NAME) else anno.USER_NAME
             for p in probes}
+

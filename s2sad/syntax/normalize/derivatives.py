@@ -173,14 +173,14 @@ def bound_as_the_api(norm, node, func, target):
     return node
 
 
-def default_roots(parsed):
+def default_roots(parsed, calls=None):
     """The module names the calls of ``parsed`` that may leave out a default no constant
     spells start from (``h`` of ``s2sad.hvp(h)(x)``, ``G`` of ``G(x)``, ``P`` of ``P(x)``
     for a partial): the default is read through that name where the call runs
     (``h.__kwdefaults__['c']``), so no local of a body put in place of a call may take it
-    (the generated h_hvp's ``h``)."""
+    (the generated h_hvp's ``h``).  ``calls``: those calls, when the caller has them."""
     found, holds = set(), {}   # (holds: whether the object a dotted path names holds some)
-    for node in nodes.of_class(parsed.walked(), gast.Call):
+    for node in nodes.of_class(parsed.walked(), gast.Call) if calls is None else calls:
         func = node.func.args[0] if isinstance(node.func, gast.Call) and node.func.args \
             else node.func
         spelled = nodes.dotted_parts(func)

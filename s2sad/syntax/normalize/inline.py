@@ -116,12 +116,13 @@ def _called(func):
         if func.__class__ is gast.Name else func
 
 
-def helper_names(parsed, helpers):
+def helper_names(parsed, helpers, calls=None):
     """(every name the parsed ``helpers`` mention, those of them that helpers of
     another module than ``parsed``'s read as their module's globals, and the names a
     default read where a call runs is read through, see ``default_roots``): a local of
-    the function never takes one of the latter (see ``Scope.new_version``)."""
-    reserved, foreign = set(), default_roots(parsed)
+    the function never takes one of the latter (see ``Scope.new_version``).  ``calls``:
+    every ``Call`` node of ``parsed``, when the caller has them."""
+    reserved, foreign = set(), default_roots(parsed, calls)
     for helper in helpers.values():
         names = user_names(helper.node)
         reserved |= names
