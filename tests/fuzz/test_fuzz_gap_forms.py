@@ -12,7 +12,7 @@ import types
 import numpy as np
 import pytest
 
-from feature_checks import PLAIN, assert_global_stream_untouched
+from feature_checks import PLAIN, assert_global_stream_untouched, generated
 from s2sad import fuzz
 from s2sad.fuzz.refusal_tables import REFUSED_BY_DESIGN
 from s2sad.fuzz import checker, finite_differences, hints
@@ -31,7 +31,7 @@ def test_a_program_without_the_construct_is_the_same_program(feature):
     differentiated)."""
     same = 0
     for seed in range(120):
-        prog = fuzz.generate(seed, max_statements=8)
+        prog = generated(seed, max_statements=8)
         if feature not in prog.features:
             other = fuzz.generate(seed, fuzz.ALL_FEATURES - {feature}, max_statements=8)
             assert prog.source == other.source, seed
@@ -55,7 +55,7 @@ def test_the_feature_appears(feature):
              "class_append": ".append(np.sin(", "empty_arg": "ze",
              "entry_lambda": "fe = lambda", "entry_partial": "kq=0.5",
              "nested_dict_state": "['m']", "hint_forms": "hf"}
-    found = [fuzz.generate(seed, max_statements=6) for seed in range(400)]
+    found = [generated(seed, max_statements=6) for seed in range(400)]
     found = [p for p in found if feature in p.features]
     assert len(found) >= 4, len(found)
     for prog in found:
