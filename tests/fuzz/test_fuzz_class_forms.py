@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from feature_checks import generated
 from s2sad import fuzz
 from s2sad.fuzz.generator import class_forms
 from s2sad.fuzz.refusal_tables import MUST_REFUSE
@@ -51,7 +52,7 @@ def _first_outcomes(tmp_path, feature, count):
 def test_the_feature_appears_and_leaves_other_programs_alone(feature):
     written = 0
     for seed in range(200):
-        prog = fuzz.generate(seed, max_statements=6)
+        prog = generated(seed, max_statements=6)
         if feature in prog.features:
             written += 1
             assert re.search(SHOWS[feature], prog.source), prog.source
