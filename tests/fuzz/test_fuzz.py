@@ -542,6 +542,8 @@ CONTAINER_SIGNS = {
     "param_nested": [r"def f\([^)]*\blayers\b", r"\blayers\[-?\d\]\[(\d|'\w+')\]"],
     # a namedtuple parameter read by its fields, in f and in a helper given it (ntuple23)
     "param_fields": [r"def f\([^)]*\blay\b", r"\blay\.[Wb]\b", r"\bc\.[Wb]\b"],
+    # a namedtuple parameter read as a tuple (fixopen24: its CLI derivative was a list)
+    "param_ntuple": [r"def f\([^)]*\bntup\b", r"\bntup\[-?\d\]"],
     "list_concat": [r"\b(ls|tp)\d+ = \w+ \+ \w+\n", r"\b(ls|tp)\d+ = \w+ \+ [\[\(]",
                     r"\b(ls|tp)\d+ = [\[\(].* \+ \w+\n"],
     "list_repeat": [r"\b(ls|tp)\d+ = \w+ \* \d\n", r"\b(ls|tp)\d+ = \d \* \w+\n",
