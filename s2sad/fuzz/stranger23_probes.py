@@ -31,6 +31,16 @@ STRANGER23_PROBES = {
                           "def f(x):\n    return np.sum(fs(fr, x, 0.3) ** 2) + np.sum(fw(fr, x))"
                           " + np.sum(fd(x, 0.4)) + np.sum(fa(np.tanh, x))\n",
                           (np.array([0.5, 0.1, -0.3]),)),
+    # a method bound to a module-level object given to a helper, its result written into
+    "method_argument": ("class FC:\n    def __init__(self, k):\n        self.k = k\n\n"
+                        "    def scale(self):\n        return 0.5\n\n"
+                        "    def rhs(self, y):\n        return -self.k * y + np.sin(y) * "
+                        "self.scale()\n\n\nFM = FC(0.4)\n\n\n"
+                        "def fin(g, y, c):\n    z = y + 0.5 * np.tanh(g(y) * c)\n"
+                        "    return z * 1.0\n\n\n"
+                        "def f(x):\n    fy = fin(FM.rhs, x, 0.3)\n    fy[0] *= 1.5\n"
+                        "    return np.sum(fy ** 2)\n",
+                        (np.array([0.5, 0.1, -0.3]),)),
     # imports at the top of f's body and of a helper's
     "local_import": ("def lh(y):\n    import numpy as npl\n    return npl.cos(y) * y\n\n\n"
                      "def f(x):\n    import math as mi\n    from numpy import tanh as ti\n"

@@ -857,6 +857,8 @@ CONSTRUCT_SIGNS.update({
     # forms a README-only user found refused (function_forms.py)
     "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
                           r"def fd\d+\(y, c, g=fr\d+\)"],
+    "method_argument": [r"\nFM\d+ = FC\d+\(", r"= fin\d+\(FM\d+\.rhs, \w+, ",
+                        r"\n    fy\d+\[0\] \*= 1\.5\n"],
     "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
                      r"\n    import numpy as npl\n"],
     "written_items": [r"wc\d+ = \[\w+\[0\], \w+\[1\] \* 2\.0\]", r"wc\d+ = \(\w+\[0\], np\.sin",
