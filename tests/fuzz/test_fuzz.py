@@ -859,6 +859,8 @@ CONSTRUCT_SIGNS.update({
                           r"def fd\d+\(y, c, g=fr\d+\)"],
     "method_argument": [r"\nFM\d+ = FC\d+\(", r"= fin\d+\(FM\d+\.rhs, \w+, ",
                         r"\n    fy\d+\[0\] \*= 1\.5\n"],
+    "item_sharing": [r"\n    ig\d+ = lambda v: ia\d+ \* v\n    ic\d+\[1:\] = np\.cos\(",
+                     r"\n    iz\d+ = ic\d+\[\[2, 0\]\]\n    iz\d+\[0\] = np\.sin\("],
     "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
                      r"\n    import numpy as npl\n"],
     "written_items": [r"wc\d+ = \[\w+\[0\], \w+\[1\] \* 2\.0\]", r"wc\d+ = \(\w+\[0\], np\.sin",

@@ -8,6 +8,10 @@
   helper that calls it (``fin3(FM3.rhs, x, 0.3)``, ``rhs`` reading ``self.k`` and calling
   ``self.scale()``), the new array the helper returns written into in place (``fy3[0]
   *= 1.5``): both were refused (not a function; a write that may change an argument);
+- ``item_sharing`` (fixopen24): an item of an array a local function reads before a
+  write into the array's other items (``ia3 = ic3[0]``, ``ig3 = lambda v: ia3 * v``,
+  ``ic3[1:] = ...``), or what an integer-list index gives written into (``iz3 =
+  ic3[[2, 0]]``, ``iz3[0] = ...``): both share no memory, and were refused as sharing it;
 - ``local_import``: an import at the top of ``f``'s body (``import math as mi3``, ``from
   numpy import tanh as ti3``) or of a helper's (``import numpy as npl``), its name read
   after it.
@@ -43,6 +47,10 @@ def choose(draft):
     if draft.has("method_argument") and r.random() < 0.12:
         _method(draft, r, r.choice(params).name, next(draft.counter))
         draft.use("method_argument")
+    r = random.Random(draft.seed ^ 0x1D24)
+    if draft.has("item_sharing") and r.random() < 0.12:
+        _item_sharing(draft, r, r.choice(params).name, next(draft.counter))
+        draft.use("item_sharing")
 
 
 def _passed(draft, r, x, n):
@@ -86,6 +94,21 @@ def _method(draft, r, x, n):
     if r.random() < 0.6:
         draft.emit(f"{y}[0] *= 1.5")
     draft.emit(f"{t} = np.sum({y} ** 2)")
+    draft.return_terms.append(t)
+
+
+def _item_sharing(draft, r, x, n):
+    c, t = f"ic{n}", f"it{n}"
+    draft.emit(f"{c} = {x} * 1.0")
+    if r.random() < 0.5:
+        draft.emit(f"ia{n} = {c}[0]")
+        draft.emit(f"ig{n} = lambda v: ia{n} * v")
+        draft.emit(f"{c}[1:] = np.cos({c}[1:])")
+        draft.emit(f"{t} = np.sum(ig{n}({c}))")
+    else:
+        draft.emit(f"iz{n} = {c}[[2, 0]]")
+        draft.emit(f"iz{n}[0] = np.sin({c}[1])")
+        draft.emit(f"{t} = np.sum(iz{n} * {c}[:2])")
     draft.return_terms.append(t)
 
 
