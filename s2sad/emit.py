@@ -33,7 +33,7 @@ from .emit_names import generated_filename
 from .emit_callees import written_callees
 from .emit_shadowed import clash, helper_alias, own_builtins, rename_hint
 from .syntax.own_builtins import NAMES as OWN_BUILTINS
-from .emit_values import is_copied, value_literal
+from .emit_values import is_copied, unnamed_value, value_literal
 
 _NUMBER_TYPES = (bool, int, float, complex)
 _MARKER_LINE = re.compile(r"^(\s*)" + COMMENT_ID + r"\((\d+)\)\s*$")
@@ -168,10 +168,9 @@ def import_lines(bindings, source_module=None, module_globals=None, sources=None
         elif source_module and module_globals.get(name, _NOTHING) is obj:
             user.append(f"from {source_module} import {name}")
             origins.append((source_module, name, name))
-        elif literal is not None:   # (a numpy scalar or tuple no module holds: copied)
-            constants.append(f"{name} = {literal}")
-        else:
-            user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")
+        else:   # (a literal, a value held under another name, or the caller's)
+            unnamed_value(name, obj, literal, (source_module, module_globals), origins,
+                          (user, constants))
     lines = sorted(modules)
     for module, names in runtime.items():
         if names:

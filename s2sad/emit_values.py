@@ -71,3 +71,24 @@ def _numpy_literal(obj, bindings):
     if name is None or item.__class__ not in (bool, int, float, complex):
         return None
     return f"{numpy}.{name}({value_literal(item)})"
+
+
+def unnamed_value(name, obj, literal, source, origins, out):
+    """The line binding ``name`` to ``obj``, which no module holds under that name:
+    its ``literal`` (a numpy scalar or a tuple: copied), else the import of the value
+    the source module holds under another name (what a partial holds by position, ``W``;
+    the object a method given to a helper is bound to, ``from model import MODEL as
+    self``: its row in ``origins``), else a comment (the caller supplies it).
+    ``source``: (the source module's name, its globals); ``out``: (user lines,
+    constant lines), appended to."""
+    user, constants = out
+    module, module_globals = source
+    held = next((n for n in sorted(module_globals or {}) if module_globals[n] is obj
+                 and n.isidentifier()), None) if module else None
+    if literal is not None:
+        constants.append(f"{name} = {literal}")
+    elif held is not None:
+        user.append(f"from {module} import {held} as {name}")
+        origins.append((module, held, name))
+    else:
+        user.append(f"# {name}: {type(obj).__name__} object supplied by the caller")

@@ -159,6 +159,31 @@ def _beyond_rules(helper, label, need, location):
              f"{' or '.join(ops) if ops else 'it'}")
 
 
+def _getattr_refusal(call):
+    """``(what is refused, hint)`` of a differentiated ``getattr(obj, name)`` that was not read
+    as the attribute ``obj.W`` (normalize.choices.builtin_getattr reads a constant
+    name, without a default): the attribute's name is not a constant string, or a
+    default is given.  Never "declare it constant": its result carries derivatives."""
+    args = call.args if isinstance(call, gast.Call) else []
+    name = args[1] if len(args) > 1 else None
+    constant = isinstance(name, gast.Constant) and isinstance(name.value, str)
+    spelled = repr(name.value) if constant else "name"   # (a constant: given a default)
+    if constant and len(args) > 2:
+        what = (f"an attribute read with a default, getattr(obj, {spelled}, default), is "
+                f"not differentiated (s2sad does not follow whether the object has it)")
+    else:
+        what = ("an attribute whose name is not a constant string, getattr(obj, name), is "
+                "not differentiated (s2sad reads an attribute, a namedtuple's field or "
+                "an object's, only by a name written in the code, not by the one a "
+                "variable holds when the code runs)")
+    field = name.value if constant and name.value.isidentifier() else "W"
+    hint = (f"write the attribute itself (obj.{field}, or getattr(obj, '{field}') with the "
+            f"name as a constant string, without a default); to select by a name known "
+            f"when the function is called, branch on it (obj.W if name == 'W' else obj.b); "
+            f"or pass the array itself as a parameter")
+    return what, hint
+
+
 #: what to write for a builtin that applies a function or reads an iterator
 _HIGHER_ORDER = {
     "map": "read it whole: list(map(f, xs)) (also tuple, sum, sorted, min, max, any or all "
@@ -214,6 +239,8 @@ def _carries_through(target, value, parsed):
     None (for those only, declaring the output constant is offered)."""
     import functools
     name = getattr(target, "__name__", "")
+    if target is builtins.getattr:
+        return _getattr_refusal(getattr(value, anno.CALL_SITE, value))
     if target in (builtins.iter, builtins.next):   # (it applies no function)
         return (f"its output holds the items of what it reads, which may carry "
                 f"derivatives, and s2sad does not follow an iterator", _HIGHER_ORDER[name])

@@ -21,9 +21,11 @@ from ..syntax.call_errors import python_call_error
 
 CONTAINER_CLASSES = (list, tuple, dict)
 #: the classes of the arguments code is made for, one by one: containers by their
-#: structure, functions by their identity (``syntax.function_args.FunctionKind``)
+#: structure, functions by their identity (``syntax.function_args.FunctionKind``; a bound
+#: method by its function and object, ``method_partial``)
 SPECIALIZING_CLASSES = CONTAINER_CLASSES + (
-    types.FunctionType, functools.partial, types.BuiltinFunctionType, np.ufunc)
+    types.FunctionType, functools.partial, types.BuiltinFunctionType, np.ufunc,
+    types.MethodType)
 
 
 def is_container_argument(value):

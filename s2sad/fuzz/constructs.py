@@ -460,7 +460,7 @@ for _table in PROBE_TABLES:
 #: decides, at its start, to write a container program (CONTAINER_SHARE of them)
 CONTAINER_FEATURES = frozenset({
     "list_literal", "tuple_literal", "dict_literal", "nested_literal",
-    "param_list", "param_tuple", "param_dict", "param_nested", "param_fields",
+    "param_list", "param_tuple", "param_dict", "param_nested", "param_fields", "param_ntuple",
     "list_concat", "list_repeat", "list_slice", "list_len", "unpack",
     "list_mutate", "dict_write", "dict_get", "param_write",
     "iter_list", "iter_zip", "iter_enumerate", "iter_reversed", "iter_dict", "loop_index",
@@ -496,6 +496,7 @@ CLAIMED = frozenset({
 
 #: constructs and the ones they need besides themselves
 REQUIRES = {
+    "param_ntuple": ("param_tuple",),
     "helper_kwargs": ("helper_call",), "helper_control": ("helper_call",),
     "derivative_call": ("helper_call",),
     "derivative_default": ("derivative_call", "helper_kwargs", "helper_call"),

@@ -1,7 +1,8 @@
 """The probes of ``generator/helper_returns.py``'s constructs (a helper returning another
 helper's result after an early return; a derivative of a helper bound to a local name and
 called by it) and of ``param_fields`` (``generator/signature.py``: a namedtuple parameter
-read by its fields, in ``f`` and in a helper given it): (source, args) of a tiny function
+read by its fields, in ``f`` and in a helper given it) and of ``param_ntuple`` (a
+namedtuple parameter read as a tuple): (source, args) of a tiny function
 using each, made :class:`~s2sad.fuzz.constructs.Construct` rows there."""
 
 import numpy as np
@@ -28,4 +29,9 @@ HELPER_PROBES = {
         "def g(c):\n    return np.tanh(c.W @ C3 + c.b)\n\n\n"
         "def f(lay):\n    return np.sum(g(lay) * lay.b) + len(lay)\n",
         (Layer(np.array([[0.5, 0.1, -0.3], [0.2, 0.6, -0.8]]), np.array([0.4, -0.2])),)),
+    # fixopen24: a namedtuple read as a tuple (the command line's derivative was a list)
+    "param_ntuple": (
+        "def f(ntup):\n    a, b = ntup\n    s = 0.0\n    for v in ntup:\n"
+        "        s = s + np.sum(v)\n    return np.sum(a * ntup[1]) + s * b[0]\n",
+        (Layer(np.array([0.5, 0.1, -0.3]), np.array([0.2, 0.6, -0.8])),)),
 }

@@ -209,7 +209,7 @@ class _Candidates:
             yield t
 
 
-_CONTAINER_NAME = re.compile(r"((ls|tp|dc|st|co|ca|hold|box)\d+|xs|tup|prm|layers|c)$")
+_CONTAINER_NAME = re.compile(r"((ls|tp|dc|st|co|ca|hold|box)\d+|xs|n?tup|prm|layers|c)$")
 
 
 def _container_base(node):

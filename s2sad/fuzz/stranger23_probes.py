@@ -40,6 +40,22 @@ STRANGER23_PROBES = {
         " + s2sad.jvp(fl)(x, 0.7, fq, x)[1]"
         " + s2sad.value_and_grad(fl, wrt=1)(x, 0.6, g=fq)[1]\n",
         (np.array([0.5, 0.1, -0.3]),)),
+    # a method bound to a module-level object given to a helper, its result written into
+    "method_argument": ("class FC:\n    def __init__(self, k):\n        self.k = k\n\n"
+                        "    def scale(self):\n        return 0.5\n\n"
+                        "    def rhs(self, y):\n        return -self.k * y + np.sin(y) * "
+                        "self.scale()\n\n\nFM = FC(0.4)\n\n\n"
+                        "def fin(g, y, c):\n    z = y + 0.5 * np.tanh(g(y) * c)\n"
+                        "    return z * 1.0\n\n\n"
+                        "def f(x):\n    fy = fin(FM.rhs, x, 0.3)\n    fy[0] *= 1.5\n"
+                        "    return np.sum(fy ** 2)\n",
+                        (np.array([0.5, 0.1, -0.3]),)),
+    # an item read by a local function before a write, an integer-list index written into
+    "item_sharing": ("def f(x):\n    ic = x * 1.0\n    ia = ic[0]\n"
+                     "    ig = lambda v: ia * v\n    ic[1:] = np.cos(ic[1:])\n"
+                     "    jc = x * 1.0\n    iz = jc[[2, 0]]\n    iz[0] = np.sin(jc[1])\n"
+                     "    return np.sum(ig(ic)) + np.sum(iz * jc[:2])\n",
+                     (np.array([0.5, 0.1, -0.3]),)),
     # imports at the top of f's body and of a helper's
     "local_import": ("def lh(y):\n    import numpy as npl\n    return npl.cos(y) * y\n\n\n"
                      "def f(x):\n    import math as mi\n    from numpy import tanh as ti\n"

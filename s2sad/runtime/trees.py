@@ -111,13 +111,17 @@ def adjoint_copy(g):
 @fact(linear=("g",), spelling="rt.tree_like")
 def tree_like(g, x):
     """The adjoint ``g`` in the structure of the value ``x``: tuples where ``x`` holds
-    tuples (generated code builds container adjoints as lists), zeros where ``g`` holds
-    ``None``."""
+    tuples, a namedtuple of ``x``'s class where ``x`` holds one (as the API gives it;
+    generated code builds container adjoints as lists), zeros where ``g`` holds ``None``."""
     if g is None:
         return zeros_like(x)
     if isinstance(x, (list, tuple)):
-        return type(x)(tree_like(gi, xi) for gi, xi in zip(g, x)) \
-            if type(x) in (list, tuple) else [tree_like(gi, xi) for gi, xi in zip(g, x)]
+        items = (tree_like(gi, xi) for gi, xi in zip(g, x))
+        if type(x) in (list, tuple):
+            return type(x)(items)
+        if isinstance(x, tuple) and hasattr(type(x), "_fields"):   # a namedtuple: its class
+            return type(x)(*items)
+        return list(items)
     if isinstance(x, dict):
         return {k: tree_like(g.get(k), v) for k, v in x.items()}
     if x.__class__ in _STRINGS:   # no number carries no derivative (float(s) read it)

@@ -86,13 +86,29 @@ def _shared_names(value):
     return set()
 
 
+def _item(value):
+    """Whether ``value`` is an item ``x[i]``, ``x[i, j]`` of a name (no slice among the
+    indices), or ``x[:, [1]]`` (a list among them: a copy, sharing nothing): a number where the indices reach ``x``'s rank (the item of a 1-d array),
+    a view where they do not (a row), which only the values tell; a write into ``x``
+    then checks, when the code runs, every name read later that may share its memory,
+    a local function's reads where it is called among them (normalize.writechecks), so
+    this check leaves it to that one (a number shares nothing)."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+        return False
+    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+    if any(isinstance(p, (gast.List, gast.ListComp)) for p in parts):
+        return True   # (x[:, [1]]: an array of indices, a new array whatever the others)
+    return not any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
+        p.value is None or p.value is Ellipsis) for p in parts)   # (views.is_view_index)
+
+
 def _sharing(everything):
     """name -> the names whose memory it may share (both ways, bindings and loop rows)."""
     pairs = {}
     for node in everything:
         if isinstance(node, gast.Assign):
             targets = [t.id for t in node.targets if isinstance(t, gast.Name)]
-            shared = _shared_names(node.value)
+            shared = set() if _item(node.value) else _shared_names(node.value)
         elif isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             targets, shared = [node.target.id], _shared_names(node.iter)
         else:

@@ -40,6 +40,7 @@ from .source import is_user_function, read_function, record_path
 SPECIALIZES = "_s2sad_specializes"
 _MADE = {}   # (id(helper), ids of the objects) -> (helper, defaults, objects, specialized)
 _USES = {}   # a helper's code object -> (the names its body calls, the names it binds)
+_METHODS = {}   # (id(function), id(object)) -> the partial of a bound method (method_partial)
 
 
 def passable(obj):
@@ -53,6 +54,28 @@ def passable(obj):
         return callable(obj) and registry.lookup(obj) is not None
     except TypeError:   # (an unhashable callable object)
         return False
+
+
+def method_partial(obj):
+    """A method bound to an object of the user's (``model.rhs``, a plain function of
+    its class) as what calling it runs, ``functools.partial(Model.rhs, model)``, which
+    s2sad reads as any partial: the object is a value the method's code reads, a
+    constant of the call (what it holds is read when the code runs); the same partial
+    for the same function and object (code is made once per function given, told by
+    identity, and a bound method is made anew at each read).  ``obj`` itself otherwise
+    (a classmethod's, bound to a class, stays refused as not a function)."""
+    if not inspect.ismethod(obj) or inspect.isclass(obj.__self__) \
+            or not is_user_function(obj.__func__):
+        return obj
+    func, owner = obj.__func__, obj.__self__
+    key = (id(func), id(owner))
+    found = _METHODS.get(key)
+    if found is not None and found.func is func and found.args[0] is owner:
+        return found
+    if len(_METHODS) >= 256:   # (objects made anew at each call: partials made again)
+        _METHODS.clear()
+    made = _METHODS[key] = functools.partial(func, owner)
+    return made
 
 
 def specialize_calls(parsed):
@@ -93,7 +116,7 @@ def _specialize(parsed, call, helper, local, taken):
     fixed, given = {}, {}
     own = _object_parameter(helper)   # (self of Sim.integrate(self, rhs, y0): no function)
     for param, (arg, default) in bound.items():
-        obj = default if arg is None else _resolved(arg, parsed, local)
+        obj = method_partial(default if arg is None else _resolved(arg, parsed, local))
         if obj is not None and passable(obj):
             fixed[param], given[param] = obj, arg
         elif arg is not None and param != own and _called_in(helper, param):
@@ -225,11 +248,26 @@ def _resolved(node, parsed, local):
     if spelled is None or spelled[0] in local:
         return None
     obj = parsed.resolve(spelled[0], None, compose=False)
-    for attr in spelled[1]:
+    for k, attr in enumerate(spelled[1]):
         if not inspect.ismodule(obj):
-            return None
+            return _method_of(obj, spelled[1][k:])
         obj = getattr(obj, attr, None)
     return obj
+
+
+def _method_of(obj, attrs):
+    """``obj.m`` (``attrs``: ``[m]``) where ``obj`` is an object of a user's class
+    whose attribute ``m`` is a function of its class (or its own), read without
+    running any code of the class (no property, no ``__getattr__``), else None."""
+    cls = type(obj)
+    if len(attrs) != 1 or inspect.isclass(obj) or cls.__getattribute__ is not \
+            object.__getattribute__ or (cls.__module__ or "").partition(".")[0] in (
+                "numpy", "scipy", "dask", "numba", "builtins", "functools"):
+        return None
+    found = inspect.getattr_static(obj, attrs[0], None)
+    if not (inspect.isfunction(found) or isinstance(found, staticmethod)):
+        return None
+    return getattr(obj, attrs[0], None)
 
 
 def _helper(func, parsed, local):
@@ -336,6 +374,9 @@ def _unresolved_error(parsed, arg, helper, param):
             f"{name} calls its parameter {param!r}, given {parsed.node.name}'s parameter "
             f"{arg.id!r}, which holds a function s2sad knows only when a call gives one",
             parsed.location(arg), hint=_GIVE_ONE.format(p=arg.id))
+    if arg.__class__ is gast.Attribute and arg.value.__class__ is gast.Name \
+            and _object_name(parsed.node, arg.value.id):
+        return _local_method_error(parsed, arg, name, param)
     what = "a lambda written in the call" if arg.__class__ is gast.Lambda else \
         f"the local value {arg.id!r}" if arg.__class__ is gast.Name else "a value computed here"
     return UnsupportedSyntaxError(
@@ -350,6 +391,31 @@ def _unresolved_error(parsed, arg, helper, param):
             f"(k in lambda y: -k * y): make it a parameter of the module-level function "
             f"and pass it on; a derivative made in the function is called where it is "
             f"made, s2sad.grad(f)(x)", 500))
+
+
+def _object_name(fn, name):
+    """Whether ``fn`` binds ``name`` as a parameter or by an assignment (not an import)."""
+    a = fn.args
+    return name in {p.id for p in a.posonlyargs + a.args + a.kwonlyargs} or any(
+        n.__class__ is gast.Name and n.id == name and n.ctx.__class__ is gast.Store
+        for n in nodes.walk(fn))
+
+
+def _local_method_error(parsed, arg, name, param):
+    """The refusal of ``integrate(model.rhs, y0)``, ``model`` a name the function binds
+    (a parameter, a local object): the code is made for the class of the object, not
+    for the object, which the method given to the helper would be bound to."""
+    obj, method = arg.value.id, arg.attr
+    return UnsupportedSyntaxError(
+        f"{name} calls its parameter {param!r}, given {obj}.{method}, read from {obj!r} "
+        f"(a method bound to it, or a function it holds), an object the function is "
+        f"given or makes: s2sad binds a method passed to "
+        f"a helper only to a module-level object (MODEL.{method}) or one given to the "
+        f"derivative, where the code is made", parsed.location(arg),
+        hint=f"give {name} the object and call the method through it there ("
+             f"def {name}(model, y): ... model.{method}(y)), which is differentiated as "
+             f"the object's method; or pass {obj}.{method} itself as an argument of the "
+             f"function differentiated (s2sad.grad(g, wrt=1)({obj}.{method}, y0))")
 
 
 #: the hint of a parameter of the differentiated function called where it holds no function
@@ -397,8 +463,9 @@ def split_kinds(func, kinds):
     except (TypeError, ValueError):
         params = ()
     for p in params:
-        if p.name not in (kinds or {}) and p.default is not p.empty and passable(p.default):
-            passed[p.name] = p.default
+        if p.name not in (kinds or {}) and p.default is not p.empty \
+                and passable(method_partial(p.default)):
+            passed[p.name] = method_partial(p.default)
     if not passed:
         return kinds, None
     rest = {p: k for p, k in kinds.items() if p not in passed} if kinds else None
@@ -406,7 +473,9 @@ def split_kinds(func, kinds):
 
 
 def kind_of_argument(value):
-    """A :class:`FunctionKind` for a function (:func:`passable`), else None."""
+    """A :class:`FunctionKind` for a function (:func:`passable`; a method bound to an
+    object of the user's, as :func:`method_partial` gives it), else None."""
+    value = method_partial(value)
     return FunctionKind(value) if passable(value) else None
 
 

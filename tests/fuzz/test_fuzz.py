@@ -542,6 +542,8 @@ CONTAINER_SIGNS = {
     "param_nested": [r"def f\([^)]*\blayers\b", r"\blayers\[-?\d\]\[(\d|'\w+')\]"],
     # a namedtuple parameter read by its fields, in f and in a helper given it (ntuple23)
     "param_fields": [r"def f\([^)]*\blay\b", r"\blay\.[Wb]\b", r"\bc\.[Wb]\b"],
+    # a namedtuple parameter read as a tuple (fixopen24: its CLI derivative was a list)
+    "param_ntuple": [r"def f\([^)]*\bntup\b", r"\bntup\[-?\d\]"],
     "list_concat": [r"\b(ls|tp)\d+ = \w+ \+ \w+\n", r"\b(ls|tp)\d+ = \w+ \+ [\[\(]",
                     r"\b(ls|tp)\d+ = [\[\(].* \+ \w+\n"],
     "list_repeat": [r"\b(ls|tp)\d+ = \w+ \* \d\n", r"\b(ls|tp)\d+ = \d \* \w+\n",
@@ -871,6 +873,10 @@ CONSTRUCT_SIGNS.update({
         r"s2sad\.grad\(fl\d+\)\(\w+, 0\.7, np\.(sin|cos)\)", r"s2sad\.jvp\(fl\d+\)\(\w+, 0\.7, fq\d+, ",
         r"s2sad\.hvp\(fl\d+\)\(\w+, -0\.4, np\.cos, ", r"s2sad\.hvp\(fl\d+\)\(\w+, -0\.4, fq\d+, ",
         r"s2sad\.value_and_grad\(fl\d+, wrt=1\)\(\w+, 0\.6, g=fq\d+\)\[1\]"],
+    "method_argument": [r"\nFM\d+ = FC\d+\(", r"= fin\d+\(FM\d+\.rhs, \w+, ",
+                        r"\n    fy\d+\[0\] \*= 1\.5\n"],
+    "item_sharing": [r"\n    ig\d+ = lambda v: ia\d+ \* v\n    ic\d+\[1:\] = np\.cos\(",
+                     r"\n    iz\d+ = ic\d+\[\[2, 0\]\]\n    iz\d+\[0\] = np\.sin\("],
     "local_import": [r"\n    import math as mi\d+\n", r"\n    from numpy import \w+ as ti\d+\n",
                      r"\n    import numpy as npl\n"],
     "written_items": [r"wc\d+ = \[\w+\[0\], \w+\[1\] \* 2\.0\]", r"wc\d+ = \(\w+\[0\], np\.sin",

@@ -9,7 +9,7 @@ from s2sad.fuzz.constructs import CONTAINER_FEATURES, CONTAINER_SHARE
 from s2sad.fuzz.generator.specs import _leaf_spec, _spec_value, random_spec
 from s2sad.fuzz.generator.state import _Box, _Var
 from s2sad.fuzz.ops import CONST, M, S, SHAPES, V, W
-from s2sad.fuzz.program import Param
+from s2sad.fuzz.program import Layer, Param
 
 
 class Signature:
@@ -85,7 +85,8 @@ class Signature:
         return module_globals, extra, kwonly
 
     def container_params(self):
-        """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple), ``prm`` (a
+        """Parameters that are containers: ``xs`` (a list), ``tup`` (a tuple; ``ntup``, a
+        namedtuple read as a tuple), ``prm`` (a
         dict), ``layers`` (a list of ``(W, b)`` tuples, or another nesting), ``lay`` (a
         namedtuple ``Layer(W, b)`` whose fields the body reads, ``lay.W``)."""
         r = self.draft.r
@@ -98,6 +99,8 @@ class Signature:
                 name, spec = "xs", random_spec(self.draft.r, "list", same=r.random() < 0.8)
             elif kind == "param_tuple":
                 name, spec = "tup", random_spec(self.draft.r, "tuple", n=2, same=False)
+                if self._namedtuple():   # (read by index, unpacking, loops: as a tuple)
+                    name = "ntup"
             elif kind == "param_dict":
                 name = "prm"
                 spec = ("dict", (("W", _leaf_spec(M)), ("b", _leaf_spec(W)))) \
@@ -111,7 +114,8 @@ class Signature:
                     inner = random_spec(self.draft.r, r.choice(["tuple", "list", "dict"]), n=2)
                     spec = (r.choice(["list", "tuple"]), (inner,) * 2) if r.random() < 0.6 \
                         else ("dict", (("enc", inner), ("dec", inner)))
-            params.append(Param(name, "tree", spec, _spec_value(spec, r)))
+            value = _spec_value(spec, r)
+            params.append(Param(name, "tree", spec, Layer(*value) if name == "ntup" else value))
             self.draft.boxes.append(_Box(name, spec, 1.5, param=True))
         # a namedtuple read by its fields (lay.W), from a stream of its own: the programs
         # without it are those the seed made before it
@@ -123,6 +127,17 @@ class Signature:
             params.append(Param("lay", "tree", spec, _spec_value(spec, fr)))
             self.draft.boxes.append(_Box("lay", spec, 1.5, param=True))
         return params
+
+    def _namedtuple(self):
+        """``param_ntuple``: whether the tuple parameter is a namedtuple ``Layer`` instead,
+        ``ntup``, read as a tuple is (its derivative must be a ``Layer`` too, on the
+        command line as well); drawn from a stream of its own (the programs without it
+        are those the seed made before it)."""
+        if not self.draft.has("param_ntuple") \
+                or random.Random(self.draft.seed ^ 0x7E4B1).random() >= 0.35:
+            return False
+        self.draft.use("param_ntuple")
+        return True
 
     def decorator(self):
         """``deco``: a ``functools.wraps`` wrapper doing arithmetic around the call of f.

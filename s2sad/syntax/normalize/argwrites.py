@@ -33,7 +33,7 @@ import gast
 from ...rules import registry
 from .. import anno, nodes
 from ..parse import is_user_function, parse_function
-from .callees import lambda_definition, np_function
+from .callees import lambda_definition, np_function, source_function
 from .dicts import dict_names
 
 #: the methods that change a list or dict in place
@@ -325,6 +325,7 @@ def returned_parameters(fn, _active=()):
     included: the least fixed point), of anything else what its arguments hold."""
     if getattr(fn, "__dict__", {}).get(anno.RETURNS_NEW):   # a derivative's code
         return frozenset()
+    fn = source_function(fn)   # (a helper given a function: the helper's source)
     if getattr(fn, "__wrapped__", None) is not None:
         return None   # (inspect would read the wrapped function's source, not fn's)
     if getattr(fn, "__name__", None) == "<lambda>":

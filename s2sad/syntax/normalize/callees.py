@@ -15,14 +15,26 @@ import inspect
 import numbers
 import sys
 import textwrap
+import types
 
 import gast
 
 from ...errors import SourceUnavailableError, UnsupportedSyntaxError
 from ...rules import registry
 from .. import anno
+from ..function_args import SPECIALIZES
 from ..parse import is_user_function
 from ..source import read_function
+
+
+def source_function(fn):
+    """The function whose source tells what a call of ``fn`` returns: for a helper
+    given a function (``integ(rhs, y0)`` read as ``integ_rhs(y0)``, made by
+    ``function_args.specialized``, which returns the helper's result), the helper
+    itself (its parameters by name; the one given a function is no argument of the
+    call); ``fn`` otherwise."""
+    found = fn.__dict__.get(SPECIALIZES) if fn.__class__ is types.FunctionType else None
+    return found[0] if found is not None else fn
 
 
 def returns_displays(fn):
@@ -35,6 +47,7 @@ def returned_display(fn):
     """``"list"``, ``"tuple"``, ``"dict"`` when every ``return`` of the Python function
     ``fn`` returns a display (or comprehension) of that one kind, ``"mixed"`` for
     displays of several kinds, else None."""
+    fn = source_function(fn)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -78,7 +91,15 @@ def may_return_argument(fn):
 def returns_item_of(fn):
     """The position of the parameter ``p`` when every ``return`` of ``fn`` reads one
     item of it (``return p[0]``, ``return p[i]``: no slice) and ``p`` is never
-    assigned, else None."""
+    assigned, else None (of a helper given a function: its position among the
+    parameters left to give)."""
+    source = source_function(fn)
+    if source is not fn:
+        found = returns_item_of(source)
+        code = source.__code__
+        name = code.co_varnames[found] if found is not None else None
+        left = fn.__code__.co_varnames[:fn.__code__.co_argcount]
+        return left.index(name) if name in left else None
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -104,6 +125,7 @@ def unread_parameters(fn):
     """The parameters of the Python function ``fn`` its code never reads (no load of
     the name anywhere in it, nested functions included): what a call gives them can
     be in nothing the call returns.  Empty when the source is not at hand."""
+    fn = source_function(fn)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
@@ -132,6 +154,7 @@ def returns_new_values(fn):
     Which calls allocate is the registry's fact (complete once the rules are loaded,
     as they are whenever a function is normalized).
     """
+    fn = source_function(fn)
     if getattr(fn, "__dict__", {}).get(anno.RETURNS_NEW):   # a derivative's code
         return True
     if getattr(fn, "__name__", None) == "<lambda>":   # (its line: an assignment, a call...)
@@ -225,6 +248,7 @@ def returned_globals(fn, _seen=None):
     it) or ``"items"`` (only a new container holding its items: ``dict(G)``).  Empty
     when the source is not at hand."""
     seen = set() if _seen is None else _seen
+    fn = source_function(fn)
     if fn in seen or not is_user_function(fn):
         return {}
     seen.add(fn)

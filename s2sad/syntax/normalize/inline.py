@@ -36,7 +36,7 @@ from ..function_args import SPECIALIZES, given_function
 from ..parse import parse_function, record_path
 from ..source import composable
 from .bound_methods import object_method
-from .object_attributes import class_method, objects_passed
+from .object_attributes import class_methods, objects_passed
 from .callees import is_python_function
 from .clashes import without_helper_clashes
 from .derivatives import default_owner, default_roots, made_here, made_here_quietly
@@ -90,23 +90,30 @@ def reachable_helpers(parsed, walked=None, classes=None):
     ``parsed.node`` when the caller has it; ``classes``: ``{parameter: class}`` of the
     objects given, whose methods ``self.act(x)`` may call (see ``object_attributes``)."""
     found, todo, classes = {}, [parsed], [k.cls for k in (classes or {}).values()]
+    known = {}   # id(a function walked) -> how many classes were known when it was
     while todo:
         current = todo.pop()
+        known[id(current)] = len(classes)
         everything = walked if current is parsed and walked is not None \
             else nodes.walk(current.node)
         for node in everything:
             if node.__class__ is gast.Call:   # (gast's classes have no subclasses)
                 objects_passed(node, current, classes)   # (MODEL.f(x): self.g in f)
                 obj = callee_of(node.func, current) or made_here_quietly(current, node.func) \
-                    or object_method(node.func, current) or class_method(node.func, classes) \
-                    or class_method(_called(node.func), classes)   # (self(a): __call__)
+                    or object_method(node.func, current)
                 if obj is builtins.map and node.args:   # map(f, xs): f(v) is called
                     obj = callee_of(node.args[0], current)
+                methods = [obj] if obj is not None else (
+                    class_methods(node.func, classes)
+                    or class_methods(_called(node.func), classes))   # (self(a): __call__)
                 given = [callee_of(a, current) for a in node.args if a.__class__ is gast.Name]
-                for obj in [obj] + given:   # (a function given by name is called there)
+                for obj in methods + given:   # (a function given by name is called there)
                     if id(obj) not in found and can_inline(obj):
                         found[id(obj)] = parse_function(obj)
                         todo.append(found[id(obj)])
+        if not todo:   # (a class found later: self.m(...) of a function walked before
+            # calls its m too, MODEL.rhs and OTHER.rhs both running Model.rhs)
+            todo = [p for p in [parsed] + list(found.values()) if known[id(p)] < len(classes)]
     return found
 
 

@@ -231,14 +231,18 @@ def _global_object(norm, name, attr):
     return kind
 
 
-def class_method(func, classes):
-    """The function ``owner.m`` may call where ``owner`` is an object of one of
-    ``classes`` (the first of them defining ``m``: a helper to parse, for second
-    derivatives), else None."""
+def class_methods(func, classes):
+    """The functions ``owner.m`` may call where ``owner`` is an object of one of
+    ``classes`` (each one's ``m``, in their order, once: helpers to parse, for second
+    derivatives; two objects of two classes, each read as a method's ``self``, call
+    their own ``m``)."""
     if func.__class__ is not gast.Attribute or func.value.__class__ is not gast.Name:
-        return None
-    return next((f for f in (class_function(c, func.attr) for c in classes)
-                 if f is not None), None)
+        return []
+    found = []
+    for f in (class_function(c, func.attr) for c in classes):
+        if f is not None and not any(f is g for g in found):
+            found.append(f)
+    return found
 
 
 def objects_passed(call, parsed, classes):

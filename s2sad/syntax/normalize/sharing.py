@@ -247,6 +247,8 @@ class AliasRecorder:
         """``name = x[index]`` (``x`` a name): an item of ``x`` (a view, a number or a
         copy, decided when the code runs), a view (a slice), or a new list holding
         some of a list's items (a slice of a list)."""
+        if self.fancy_index(value.slice):
+            return   # (x[:, [1]], x[idx] of a list idx: numpy's advanced index, a new array)
         key = value.slice.value if isinstance(value.slice, gast.Constant) else None
         self.item_edges[name] = (value.value.id, key)
         if is_view_index(value.slice):
@@ -273,6 +275,14 @@ class AliasRecorder:
             self.maybe_links.add((name, source))
             return
         self.link(name, source)
+
+    def fancy_index(self, index):
+        """Whether the index ``index`` holds a list (a display, or a name certain to hold
+        one): ``x[:, [1]]`` indexes an array by an array of indices, which makes a new
+        array (a list, a dict or a tuple cannot be indexed by a list)."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return any(isinstance(p, gast.List) or isinstance(p, gast.Name)
+                   and p.id in self.list_values for p in parts)
 
     def call_result(self, name, value, fn):
         """``name = fn(...)``: record what the result of ``list(x)``, ``tuple(x)``,
