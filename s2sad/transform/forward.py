@@ -117,7 +117,7 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     # (forward mode: any read of a varied object's attribute, a tangent would be dropped)
     refuse_differentiated_object_items(primal, facts.varied.__contains__, bool, nf.parsed)
     refuse_differentiated_attributes(primal, facts.varied.__contains__, bool, nf.parsed,
-                                     kinds)
+                                     kinds, need="tangent")
     env = TangentEnv(nf.namer, facts.sensitive, dict(getattr(nf, "helpers", None) or {}))
     params = _seed(env, wrt, tangent_params)
     comments = []
