@@ -67,7 +67,7 @@ def _local(parsed):
         names = {a.id for a in list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
                  + [a for a in (args.vararg, args.kwarg) if a is not None]}
         names |= {n.id for n in nodes.walk(parsed.node) if n.__class__ is gast.Name
-                  and isinstance(n.ctx, (gast.Store, gast.Del))}
+                  and isinstance(n.ctx, (gast.Store, gast.Del, gast.Param))}
         found = parsed.__dict__["_bounded_locals"] = (parsed.node, names)
     return found[1]
 

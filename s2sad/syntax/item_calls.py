@@ -28,7 +28,7 @@ def lower_item_calls(parsed):
         return
     local = {a.id for a in _parameters(fn.args)} | {
         n.id for n in walked if n.__class__ is gast.Name
-        and isinstance(n.ctx, (gast.Store, gast.Del))}
+        and isinstance(n.ctx, (gast.Store, gast.Del, gast.Param))}
     taken = {n.id for n in walked if n.__class__ is gast.Name}
     names = {}   # helper's name -> the name bound to it
     for node in reversed(walked):   # (a node's items lowered before it: np.r_[np.r_[u]])
