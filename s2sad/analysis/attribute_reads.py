@@ -15,8 +15,10 @@ import gast
 
 from ..errors import FieldReadError, UnsupportedSyntaxError
 from ..syntax import anno, nodes
-from ..syntax.source import record_path
+from ..rules import registry
+from ..syntax.source import is_user_function, record_path
 from .kind_lattice import LEAF, UNKNOWN, ObjectKind, argument_kind, specializes
+from .lookup import rule_for
 from .ops import flatten
 
 
@@ -28,12 +30,15 @@ def _reads(primal):
             and s.targets[0].__class__ is gast.Name]
 
 
-def refuse_differentiated_attributes(primal, varied, useful, parsed, kinds=None):
+def refuse_differentiated_attributes(primal, varied, useful, parsed, kinds=None,
+                                     need="adjoint"):
     """Raise the refusal of the first attribute read of ``primal`` whose owner is varied
     (``varied(name)``; or an attribute read of a varied owner: ``self.layer.W``) and
     whose value is useful (``useful(name)``: reaches an output).  Without the arguments'
     ``kinds`` (code made before any call), a ``FieldReadError``: the API makes the code
-    for the call's arguments, where a namedtuple's field is its item."""
+    for the call's arguments, where a namedtuple's field is its item.  Where the owner is
+    the result of a library's call without a rule (``sol = solve_ivp(...)``; ``need``: the
+    mode's rule, "adjoint" or "tangent"), that call's refusal: the cause."""
     reads = _reads(primal)
     if not reads:
         return
@@ -51,8 +56,27 @@ def refuse_differentiated_attributes(primal, varied, useful, parsed, kinds=None)
     if found:   # (the attribute whose value is used, self.layer.W, before self.layer)
         inner = {s.value.value.id for s in reads}
         stmt = next((s for s in found if s.targets[0].id not in inner), found[0])
+        _refuse_made_by_call(primal, reads, stmt, parsed, need)
         raise _refusal(anno.get(stmt.value, anno.OBJECT_ATTRIBUTE), parsed,
                        UnsupportedSyntaxError if kinds else FieldReadError)
+
+
+def _refuse_made_by_call(primal, reads, stmt, parsed, need):
+    """Raise the refusal of the call that made the object whose attribute ``stmt`` reads
+    (through the attribute reads ``reads``: ``sol.y``, ``res.x.T``) when that call is of
+    a library's function without a rule (:func:`.lookup.rule_for`'s refusal)."""
+    made = {s.targets[0].id: s.value.value.id for s in reads}
+    owner = stmt.value.value.id
+    while owner in made:
+        owner = made[owner]
+    for s in flatten(primal):
+        if s.__class__ is gast.Assign and s.targets[0].__class__ is gast.Name \
+                and s.targets[0].id == owner and s.value.__class__ is gast.Call:
+            target = registry.operation_target(s.value)
+            if registry.lookup(target) is None and not is_user_function(target) \
+                    and not isinstance(target, type) and callable(target):
+                rule_for(s.value, parsed, need)
+            return
 
 
 def _refusal(node, parsed, kind):

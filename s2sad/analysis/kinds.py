@@ -84,6 +84,7 @@ _CONTAINER_HELPERS = frozenset(("s2sad.runtime.trees", "s2sad.runtime.lists",
 #: the other runtime helpers that return a list or tuple of adjoints (of np.hstack's
 #: arrays, np.block's nested lists...)
 _CONTAINER_RESULTS = frozenset(("hstack_bar", "vstack_bar", "dstack_bar", "column_stack_bar",
+                                "r_joined_bar", "c_joined_bar",
                                 "block_bar", "choose_bar", "select_bar", "svd_tangent", "svd_tangent_dot", "svd_factors_dot"))
 
 

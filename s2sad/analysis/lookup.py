@@ -128,6 +128,35 @@ def rule_for(value, parsed, need):
         f"the operation '{type(value).__name__}' cannot be differentiated here", location)
 
 
+def _vectorized(target):
+    """Whether ``target`` is an ``np.vectorize`` object (numpy is not imported here)."""
+    cls = type(target)
+    return cls.__name__ == "vectorize" and str(cls.__module__).startswith("numpy")
+
+
+def _vectorize_error(target, site, location):
+    """The refusal of a call of an ``np.vectorize(f)`` object, named as the code spells
+    it (``VSOFT``), with the code that is differentiated in its place."""
+    func = site.func if isinstance(site, gast.Call) else None
+    path = []
+    while isinstance(func, gast.Attribute):
+        path.append(func.attr)
+        func = func.value
+    spelled = ".".join([func.id] + path[::-1]) if isinstance(func, gast.Name) \
+        else "the vectorized function"
+    inner = getattr(getattr(target, "pyfunc", None), "__name__", None)
+    inner = inner if isinstance(inner, str) and inner.isidentifier() else "f"
+    return NoDerivativeRuleError(
+        f"no derivative rule for {spelled}, np.vectorize({inner}): the vectorize object "
+        f"calls {inner} once per item itself, where s2sad does not see it",
+        location,
+        hint=f"call {inner} on each item in the differentiated code, which is "
+             f"differentiated: np.reshape([{inner}(v) for v in np.ravel(x)], np.shape(x)) "
+             f"(np.array([{inner}(v) for v in x]) of a 1-d x) in place of {spelled}(x); or "
+             f"register a rule with @s2sad.adjoint({spelled}) (and @s2sad.tangent for "
+             f"forward mode)")
+
+
 def _other_mode(rule, need):
     """``message\nhint`` (with ``{label}`` to fill) refusing a call whose rule has no
     template for ``need`` but has the other one, else None: a registered rule replaces
@@ -238,6 +267,9 @@ def _carries_through(target, value, parsed):
     iterator, a call given a function, a class (a numeric type's constructor); else
     None (for those only, declaring the output constant is offered)."""
     import functools
+    if _vectorized(target):   # (refused here, named as the code spells it)
+        site = getattr(value, anno.CALL_SITE, value)
+        raise _vectorize_error(target, site, parsed.location(site))
     name = getattr(target, "__name__", "")
     if target is builtins.getattr:
         return _getattr_refusal(getattr(value, anno.CALL_SITE, value))

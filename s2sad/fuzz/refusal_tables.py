@@ -53,12 +53,15 @@ REFUSABLE = {
     # a scipy.linalg call given its overwrite flag True by position: refused (MUST_REFUSE)
     # where the call stands
     "overwrite_position": r"\bsla\.\w+\(ow\d+, ",
+    # an item of a module's object whose __getitem__ computes it from a differentiated key:
+    # refused (MUST_REFUSE) where the item is read
+    "object_item": r"\b(oi|IT)\d+\b",
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
 #: that differentiates a program using one is a failure, "missing-refusal"
 MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith",
-                         "unseen_view_write", "overwrite_position"})
+                         "unseen_view_write", "overwrite_position", "object_item"})
 
 #: the constructs s2sad refuses by design (must or may refuse, and the None buffer whose
 #: else branch a pullback cannot restore): left out of the programs drawn to check others

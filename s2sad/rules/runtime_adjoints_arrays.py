@@ -13,6 +13,7 @@ import numpy as np
 from ..runtime.adjoints_structure import tree_part
 from ..runtime.contractions import (cross_lhs_bar, cross_of, cross_rhs_bar, kron_lhs_bar,
                                     kron_rhs_bar)
+from ..runtime.index_tricks import c_joined, c_joined_bar, r_joined, r_joined_bar
 from ..runtime.quantiles import constant_q, constant_q_dot, quantile_bar, quantile_dot
 from ..runtime.selection import (append_bar, block_bar, choose_bar, choose_of, column_stack_bar,
                                  dsplit_bar, select_of,
@@ -176,6 +177,16 @@ def vstack_bar_adjoint(y, y_bar, g, tup):
 @adjoint(dstack_bar, nondiff=("tup",))
 def dstack_bar_adjoint(y, y_bar, g, tup):
     return np.dstack(tree_part(y_bar, y))
+
+
+@adjoint(r_joined_bar, nondiff=("pieces",))
+def r_joined_bar_adjoint(y, y_bar, g, pieces):
+    return r_joined(tree_part(y_bar, y))
+
+
+@adjoint(c_joined_bar, nondiff=("pieces",))
+def c_joined_bar_adjoint(y, y_bar, g, pieces):
+    return c_joined(tree_part(y_bar, y))
 
 
 @adjoint(column_stack_bar, nondiff=("tup",))

@@ -26,7 +26,9 @@ from ..runtime.selection import (append_bar, block_bar, choose_bar, column_stack
                                  sort_order,
                                  split_bar, take_along_axis_bar, take_bar, vsplit_bar,
                                  vstack_bar)
+from ..runtime.index_tricks import c_joined, c_joined_bar, r_joined, r_joined_bar
 from . import identity, registry
+from .item_calls import declare_item_call
 from .records import declare
 from .registry import adjoint, nondifferentiable, tangent
 
@@ -259,3 +261,19 @@ def compress_tangent(y, condition, a, axis, a_dot):
 @adjoint(np.block, linear=True, allocates=True)
 def block_adjoint(y, y_bar, arrays):
     return block_bar(y_bar, arrays)
+
+
+# np.r_[a, u, b] and np.c_[u, v]: the normalizer calls these helpers with the pieces
+# (syntax.item_calls); the tangent is the join of the pieces' tangents (linear)
+declare_item_call(np.r_, r_joined)
+declare_item_call(np.c_, c_joined)
+
+
+@adjoint(r_joined, linear=True, allocates=True)
+def r_joined_adjoint(y, y_bar, pieces):
+    return r_joined_bar(y_bar, pieces)
+
+
+@adjoint(c_joined, linear=True, allocates=True)
+def c_joined_adjoint(y, y_bar, pieces):
+    return c_joined_bar(y_bar, pieces)

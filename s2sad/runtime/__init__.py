@@ -73,6 +73,7 @@ from .lists import (call_writing, copy_container, delete_bar, extend_bar, insert
 from .products import (dot_lhs_bar, dot_rhs_bar, matmul_lhs_bar, matmul_rhs_bar,
                        matmul_shape, outer_lhs_bar, outer_rhs_bar)  # noqa: F401
 from .reductions import expand_summed, extremum_bar, mean_bar, prod_bar, sum_bar  # noqa: F401
+from .index_tricks import c_joined, c_joined_bar, r_joined, r_joined_bar  # noqa: F401
 from .selection import (append_bar, block_bar, choose_bar, choose_of,  # noqa: F401
                         column_stack_bar, dsplit_bar, select_of, dstack_bar, extract_bar,
                         hsplit_bar, hstack_bar, hstack_of, item_of, item_value_bar,

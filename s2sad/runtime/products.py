@@ -3,6 +3,8 @@ factor.  Input: the adjoint ``g`` of the product and both factors; output: an
 array of that factor's shape.
 """
 
+import sys
+
 from .numpy_view import np
 from .duck import as_array
 
@@ -93,6 +95,9 @@ def matmul_lhs_bar(g, a, b):
             return np.outer(g, b)
         if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return b @ g
+    if is_sparse(b):   # x @ L, L a constant scipy.sparse matrix: g @ L.T, dense
+        return _dense(sparse_times(b, np.swapaxes(unbroadcast_to(
+            g, np.shape(a)[:-1] + np.shape(b)[1:]), -1, -2) if np.ndim(g) > 1 else g, True), a)
     a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
@@ -120,6 +125,9 @@ def matmul_rhs_bar(g, a, b):
             return a.T @ g
         if a_nd == 1 and b_nd == 2 and g.shape == b.shape[1:]:
             return np.outer(a, g)
+    if is_sparse(a):   # L @ x, L a constant scipy.sparse matrix: L.T @ g, dense
+        return _dense(sparse_times(a.T, unbroadcast_to(g, np.shape(a)[:1] + np.shape(b)[1:])),
+                      b)
     a, b = as_array(a), as_array(b)  # list literals too: np.dot([x, y], w)
     g = unbroadcast_to(g, matmul_shape(a, b))
     a_nd, b_nd = a.ndim, b.ndim
@@ -133,6 +141,30 @@ def matmul_rhs_bar(g, a, b):
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
 
+
+
+def is_sparse(x):
+    """Whether ``x`` is a scipy.sparse matrix or array (scipy is not imported here: such
+    an object exists only once the user's code loaded scipy.sparse)."""
+    if x.__class__ is _ndarray:
+        return False
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(x)
+
+
+def sparse_times(s, g, transposed=False):
+    """``s @ g`` of a sparse ``s`` and a dense ``g`` (``(s @ g.T).T`` for ``transposed``
+    and a 2-d ``g``)."""
+    out = s @ g
+    return np.swapaxes(np.asarray(out), -1, -2) if transposed and np.ndim(g) > 1 else out
+
+
+def _dense(value, like):
+    """``value`` (a product with a sparse factor) as a numpy array of ``like``'s shape (an
+    ``np.matrix``, a sparse matrix type's, or a sparse result made dense)."""
+    if not isinstance(value, _ndarray) or isinstance(value, np.matrix):
+        value = value.toarray() if hasattr(value, "toarray") else np.asarray(value)
+    return np.reshape(value, np.shape(like))
 
 
 @fact(allocates=True)

@@ -38,6 +38,8 @@ from ..errors import UnsupportedSyntaxError
 from . import anno, nodes
 from .local_derivatives import inline_local_derivatives
 from .function_args import bind_passed, read_specialized, specialize_calls
+from .bounded_iterators import bound_endless_iterators
+from .item_calls import lower_item_calls
 from .local_imports import lift_local_imports
 from .source import recorders, read_function
 
@@ -153,6 +155,8 @@ def parse_rewritten(func, passed=None):
     rewrite(parsed)   # def wrapper(*args, **kwargs): the wrapped function's parameters
     inline_local_derivatives(parsed)   # gr = s2sad.grad(f); gr(x): s2sad.grad(f)(x)
     lift_local_imports(parsed)   # import numpy as np in the body: a free name
+    lower_item_calls(parsed)   # np.r_[0.0, u, 0.0]: r_joined([0.0, u, 0.0])
+    bound_endless_iterators(parsed)   # for v in islice(cycle(s), n): a list of the items
     bind_passed(parsed, passed)   # grad(euler)(rhs, y0): its f read as rhs
     specialize_calls(parsed)   # euler(rhs, y0): euler read with its f bound to rhs
     prepare = func.__dict__.get(anno.PREPARE)

@@ -82,6 +82,7 @@ import gast
 
 from ..analysis.forward_facts import forward_facts
 from ..analysis.attribute_reads import refuse_differentiated_attributes
+from ..analysis.object_items import refuse_differentiated_object_items
 from ..analysis.sequence_products import refuse_products_of_sequences
 from ..syntax import nodes
 from .callees import Derivative, derivative_for
@@ -114,8 +115,9 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     facts = forward_facts(primal, wrt, out_atoms, dict(kinds or {}), nf.params)
     refuse_products_of_sequences(primal, facts.kinds, facts.varied.__contains__, nf.parsed)
     # (forward mode: any read of a varied object's attribute, a tangent would be dropped)
+    refuse_differentiated_object_items(primal, facts.varied.__contains__, bool, nf.parsed)
     refuse_differentiated_attributes(primal, facts.varied.__contains__, bool, nf.parsed,
-                                     kinds)
+                                     kinds, need="tangent")
     env = TangentEnv(nf.namer, facts.sensitive, dict(getattr(nf, "helpers", None) or {}))
     params = _seed(env, wrt, tangent_params)
     comments = []

@@ -892,6 +892,10 @@ CONSTRUCT_SIGNS.update({
                       r"np\.tril_indices_from\(iq\d+, -1\)", r"np\.isin\(\w+, \w+\[:1\]\)"],
     "infinite_entry": [r"ie\d+ = np\.array\(\[1\.0, np\.inf, 2\.0\]\)", r"-ig\d+ \* np\.log\(",
                        r"np\.exp\(-ie\d+ / ig\d+\) \* "],
+    # items computed from their key (index_trick_forms.py)
+    "index_tricks": [r"rj\d+ = np\.(r_|c_)\[", r"rt\d+ = np\.sum\("],
+    "object_item": [r"\nclass It\d+:\n", r"\nIT\d+ = It\d+\(\)\n",
+                    r"oi\d+ = np\.sum\(IT\d+\["],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

@@ -88,6 +88,8 @@ ROWS = [
     row("vstack_bar", F.rt_vstack_bar, SQUARE),
     row("dstack_bar", F.rt_dstack_bar, SQUARE),
     row("column_stack_bar", F.rt_column_stack_bar, SQUARE),
+    row("r_joined_bar", F.rt_r_joined_bar, SQUARE),
+    row("c_joined_bar", F.rt_c_joined_bar, SQUARE),
     row("append_bar", F.rt_append_bar, SQUARE),
     row("block_bar", F.rt_block_bar, SQUARE),
     row("split_bar", F.rt_split_bar, SQUARE),

@@ -35,6 +35,12 @@ ROWS = [
         ("matrices", Arg((2, 3)), Arg((2, 3))), ("tensor3", Arg((2, 3, 1)), Arg((2, 3, 2)))),
     row("column_stack", F.column_stack_pair, ("vectors", Arg((3,)), Arg((3,))),
         ("vector-matrix", Arg((3,)), Arg((3, 2))), ("matrices", Arg((3, 1)), Arg((3, 2)))),
+    # np.r_[...] and np.c_[...]: calls of r_joined and c_joined (syntax.item_calls)
+    row("r_", F.r_pieces, ("vectors", Arg((3,)), Arg((3,))), ("scalars", Arg(()), Arg(()))),
+    row("r_-rows", F.r_rows, ("matrices", Arg((2, 3)), Arg((2, 3))),
+        ("tensor3", Arg((1, 2, 2)), Arg((1, 2, 2)))),
+    row("c_", F.c_pieces, ("vectors", Arg((3,)), Arg((3,))),
+        ("matrices", Arg((3, 2)), Arg((3, 2)))),
     row("append", F.append_flat, ("vectors", Arg((3,)), Arg((2,))),
         ("matrix-vector", Arg((2, 3)), Arg((3,))), ("scalars", Arg(()), Arg(()))),
     row("append-axis", F.append_axis, ("vectors", Arg((3,)), Arg((2,))),

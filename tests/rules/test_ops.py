@@ -540,6 +540,8 @@ def test_the_facts_the_passes_read():
         # issue 14, joining, splitting, selecting, sorting
         "hstack_bar", "vstack_bar", "dstack_bar", "column_stack_bar", "append_bar", "block_bar",
         "scatter_add_bar",
+        # np.r_[...] and np.c_[...] (fixidx24): the pieces' slices of the adjoint
+        "r_joined_bar", "c_joined_bar",
         # issue 15, the transposes of the core helpers (reverse over gradient code)
         "sum_bar_bar", "read_at",
         # issue 17, np.split's pieces by slicing (views of the array, lazy on Dask)

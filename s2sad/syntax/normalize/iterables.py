@@ -44,5 +44,11 @@ def refuse_endless(norm, call, fn, where):
         raise norm.error(
             f"itertools.{name}(...) never ends: s2sad takes the items of an iterator as "
             f"a list before the loop that runs over it, and this one has no last item",
-            where, hint=f"give it an end: enumerate(x) for zip(itertools.count(), x), "
-                       f"itertools.repeat(v, n), or itertools.islice(..., n)")
+            where, hint=f"give it an end: itertools.islice(itertools.{name}(...), n) "
+                       f"read whole (the iterable of a for loop or a comprehension, or "
+                       f"given to list, tuple, zip, enumerate, sorted or sum) is the list "
+                       f"of its n items; in place of next() of it, index: s[k % len(s)] "
+                       f"(cycle), start + step * k (count) for k in range(n); "
+                       f"zip(x, cycle(s)) is zip(x, [s[k % len(s)] for k in "
+                       f"range(len(x))]); zip(itertools.count(), x) is enumerate(x); "
+                       f"itertools.repeat(v, n) has an end")

@@ -17,6 +17,7 @@ import gast
 from ...analysis import dtypes
 from ...analysis.aliases import statements_in
 from ...analysis.attribute_reads import refuse_differentiated_attributes
+from ...analysis.object_items import refuse_differentiated_object_items
 from ...analysis import kinds as kinds_
 from ...analysis.lists import changes_end_before
 from ...analysis.ops import with_loops
@@ -80,6 +81,8 @@ class ReverseFunction:
                                  dict(kinds or {}), self.parsed, ranks, accumulators, float64)
         refuse_products_of_sequences(primal, facts.kinds, facts.activity.is_active,
                                      self.parsed)
+        refuse_differentiated_object_items(primal, facts.activity.varied.__contains__,
+                                           facts.activity.useful.__contains__, self.parsed)
         refuse_differentiated_attributes(primal, facts.activity.varied.__contains__,
                                          facts.activity.useful.__contains__, self.parsed,
                                          kinds)

@@ -1,0 +1,72 @@
+"""Terms of ``f``'s value reading items that are computed from their key (found by a
+README-only user, fixidx24):
+
+- ``index_tricks``: ``np.r_[...]`` and ``np.c_[...]`` joining a differentiated vector
+  with numbers, constants and functions of it (a zero derivative before, silently, in
+  every mode);
+- ``object_item``: an item of a module's object whose ``__getitem__`` computes it from a
+  differentiated key (``IT1[x]`` calling ``np.interp``), which must be refused, located
+  (``refusal_tables.MUST_REFUSE``; a constant, silently, before).
+
+As ``rule_gap23_forms``' terms, each is bound at the top of ``f``'s body and added to what
+it returns; the draws come from a stream of their own (seeded from the program's seed)
+and the names bound are not put in scope, so a program without them is the program of
+the same seed without the features.
+"""
+
+import random
+
+from s2sad.fuzz.ops import V
+from s2sad.fuzz.generator.python_forms import float_params
+
+FEATURES = ("index_tricks", "object_item")
+RATES = {"index_tricks": 0.12, "object_item": 0.05}
+
+#: the module's object of ``object_item`` (``{n}``: the term's number)
+OBJECT_ITEM_TEXT = (
+    "class It{n}:\n    def __getitem__(self, key):\n"
+    "        return np.interp(key, np.linspace(-3.0, 3.0, 7), np.linspace(-3.0, 3.0, 7) ** 2)"
+    "\n\n\nIT{n} = It{n}()")
+
+
+def choose(draft):
+    """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
+    r = random.Random(draft.seed ^ 0x1D24)
+    rolls = [r.random() for _ in FEATURES]
+    if draft.output == "container":
+        return
+    params = float_params(draft, (V,))
+    if not params:
+        return
+    for feature, roll, form in zip(FEATURES, rolls, (_joined, _object_item)):
+        if draft.has(feature) and roll < RATES[feature]:
+            form(draft, r, r.choice(params).name, next(draft.counter))
+            draft.use(feature)
+
+
+def _joined(draft, r, x, n):
+    j, t = f"rj{n}", f"rt{n}"
+    form = r.randrange(4)
+    if form == 0:
+        draft.emit(f"{j} = np.r_[0.0, {x}, 0.0]")
+        draft.emit(f"{t} = np.sum(np.diff({j}) ** 2)")
+    elif form == 1:
+        draft.emit(f"{j} = np.c_[{x}, {x} ** 2]")
+        draft.emit(f"{t} = np.sum({j}[:, 0] * {j}[:, 1])")
+    elif form == 2:
+        draft.emit(f"{j} = np.r_[{x}[0] * {x}[1], np.sin({x}), 2.0, np.r_[{x}, 1.0]]")
+        draft.emit(f"{t} = np.sum({j} * np.arange(1.0, {j}.size + 1.0) * 0.25)")
+    else:
+        draft.emit(f"{j} = np.c_[np.outer({x}, {x}[:2]), np.cos({x}), np.ones(np.size({x}))]")
+        draft.emit(f"{t} = np.sum({j} ** 2) * 0.1")
+    draft.return_terms.append(t)
+
+
+def _object_item(draft, r, x, n):
+    draft.box_helpers.append(OBJECT_ITEM_TEXT.format(n=n))
+    t = f"oi{n}"
+    if r.random() < 0.5:
+        draft.emit(f"{t} = np.sum(IT{n}[{x}])")
+    else:
+        draft.emit(f"{t} = np.sum(IT{n}[{x} * 0.5] * {x})")
+    draft.return_terms.append(f"0.25 * {t}")
