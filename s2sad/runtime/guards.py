@@ -8,7 +8,7 @@ import sys as _sys
 
 from .numpy_view import np
 from .checks import _shares, source_file, source_location
-from .closures import held_value, shown_path
+from .closures import held_value, made_from, shown_path
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
@@ -370,6 +370,34 @@ def closure_value(module_name, path):
     return value
 
 
+def taken_code(module_name, path, qualname, line):
+    """In a module ``s2sad grad`` wrote: the code of the function ``path`` names in the
+    user's module ``module_name`` (see ``runtime.closures``; imported if it is not yet),
+    which the module inlined or differentiated: a located s2sad error where it is not the
+    function ``qualname`` of line ``line`` the module was made from (the program rebound it
+    before importing this module).  ``check_globals`` checks at each call it is still."""
+    module = _sys.modules.get(module_name) or importlib.import_module(module_name)
+    found = held_value(module, path, None)
+    code = getattr(found, "__code__", None)
+    if code is None or getattr(found, "__qualname__", None) != qualname \
+            or code.co_firstlineno != line:
+        from ..errors import ReboundNameError
+        location, command, source = _binding_place(path[-1], _sys._getframe(1).f_code.co_filename)
+        raise ReboundNameError(
+            f"{shown_path(module_name, path)} is not the function {qualname} (line {line}) "
+            f"this module was made from (it is {_shown_object(found)}): its gradient would be "
+            f"for the old {qualname}", location,
+            hint=f"import this module before the program replaces it, or regenerate the module "
+                 f"({command})")
+    return code
+
+
+def _shown_object(obj):
+    name = getattr(obj, "__qualname__", None) or type(obj).__name__
+    code = getattr(obj, "__code__", None)
+    return f"{name}, line {code.co_firstlineno}" if code is not None else name
+
+
 _COPIED = (bool, int, float, complex, str)
 
 
@@ -453,6 +481,22 @@ def _rebound_in_closure(module_name, path, value, current, module_file):
     from ..errors import ReboundNameError
     name, shown = path[-1], shown_path(module_name, path)
     location, command, source = _binding_place(name, module_file)
+    if made_from(path):
+        function = shown_path(module_name, path[:-1])
+        return ReboundNameError(
+            f"{function} is no longer the function this module inlined or differentiated "
+            f"(it was replaced, or its class, since it was imported): its gradient would be "
+            f"for the old one", location,
+            hint=f"a written module is made for the function of the source file (s2sad.grad "
+                 f"makes the code again for the new one): keep that function there, or "
+                 f"regenerate the module from the source of the new one ({command})")
+    if any(p[:1] in ".[" for p in path):   # (a default, a partial's value: no closure's)
+        old = f"{value!r}, the value" if value.__class__ in _COPIED else "the object"
+        return ReboundNameError(
+            f"{shown} is no longer {old} this module took when it was written or imported: "
+            f"its gradient would be for the old value", location,
+            hint=f"import this module after the program sets it, or make the value a "
+                 f"parameter of {source} and regenerate the module ({command})")
     old = f"{value!r}, the value this module copied in" if value.__class__ in _COPIED \
         else "the object this module took"
     what = "no longer there" if current is _ABSENT else f"no longer {old}"
