@@ -406,6 +406,9 @@ def _check_globals(api, prog, f, flavor, rng, modes):
                     return kind, f"after {name} was changed in place: {message}"
         finally:
             array[...] = before
+    problem = _check_helper_rebound(api, prog, f, flavor, rng, modes)
+    if problem is not None:
+        return problem
     taken = [t for t in taken if isinstance(t[1], str)]   # (a closure's cell: not set here)
     if taken:
         owner, name, old = taken[0]
@@ -431,3 +434,37 @@ def _check_globals(api, prog, f, flavor, rng, modes):
                                f"and the call gave a derivative instead of "
                                f"ReboundNameError (README, \"Command line\")")
     return None
+
+
+def _check_helper_rebound(api, prog, f, flavor, rng, modes):
+    """A function of the program's module the written module inlined or differentiated
+    (its row ``(module, (name, ".__code__"), code)``, README "Command line"), rebound
+    after the import to another function (one calling it: the same values, other code):
+    ``ReboundNameError``, not the derivative of the old code; restored after."""
+    rows = [(sys.modules.get(where), path[0]) for where, path, _ in
+            getattr(api.module(flavor), "S2SAD_GLOBALS", ())
+            if isinstance(path, tuple) and len(path) == 2 and path[1] == ".__code__"]
+    rows = [(owner, name) for owner, name in rows if owner is not None
+            and inspect.isfunction(getattr(owner, name, None))
+            and getattr(owner, name) is not getattr(f, "func", f)]
+    if not rows:
+        return None
+    owner, name = rows[0]
+    old = getattr(owner, name)
+    args = modes.given_args(prog, f)
+    fn = {"value_and_grad": api.value_and_grad, "vjp": api.vjp,
+          "jvp": api.jvp}[flavor](f, tuple(prog.wrt))
+    extra = [_random_like(args[i], rng) for i in prog.wrt] if flavor == "jvp" else []
+    setattr(owner, name, lambda *a, **k: old(*a, **k))
+    try:
+        fn(*args, *extra)
+    except errors.ReboundNameError:
+        return None
+    except modes.refusals + (Exception,) as exc:   # noqa: BLE001
+        return "cli-rebound", (f"{flavor}: the function {name} rebound: {type(exc).__name__} "
+                               f"instead of ReboundNameError: {exc}")
+    finally:
+        setattr(owner, name, old)
+    return "cli-rebound", (f"{flavor}: the function {name} rebound since the module was "
+                           f"imported, and the call gave a derivative instead of "
+                           f"ReboundNameError (README, \"Command line\")")
