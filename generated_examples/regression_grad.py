@@ -15,7 +15,7 @@ from s2sad.runtime import (
 
 #: (module, name there, value) of each value this module took from the user's modules
 S2SAD_GLOBALS = (
-    ('regression', ('model', '.__code__'), taken_code('regression', ('model',), 'model', 6)),
+    ('regression', ('model',), taken_code('model', 6)),
 )
 
 

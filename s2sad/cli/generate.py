@@ -105,7 +105,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         # registered, so they are written as imports again)
         emitted = result.emitted if dump else with_closure_values(
             result.emitted, func, getattr(result, "free_source", None) or {}, module)
-        if not dump and target == "numpy":   # (numba's: see the report of cli.taken)
+        if not dump:
             emitted = with_taken_values(emitted, result, func, module)
         text = _finished(emitted, flavor, dump, target, source_rel,
                          (wrt, _parameters(result)))

@@ -5,10 +5,9 @@ besides the globals and closure values its code reads (``emit.import_lines``,
 - the code of every user function it inlined or differentiated (a helper called by name,
   ``helpmod.act``, a class's ``Model.pure``, a method of an object ``M.method``, a function
   passed by name, ``euler(rhs, y)``, a partial's ``.func``): the row
-  ``taken_code('hm', ('helper',), 'helper', 4)`` checks at import that the module's
-  function is the one the code was made from (its name and line), then at each call that
-  the name still holds that code (``hm.helper = np.sin`` is an error, not the old
-  derivative);
+  ``('hm', ('helper',), taken_code('helper', 4))`` checks at each call that the name holds
+  the function the code was made from (its name and first line), ``hm.helper = np.sin``
+  (before the import or after) is an error, not the old derivative;
 - the defaults of its functions, read where Python's function reads them, its
   ``__defaults__`` and ``__kwdefaults__`` (``def f(x, w=G)``: ``f.__defaults__[0]``, not
   the global ``G`` now) or a module-level partial's ``.keywords`` (``P = partial(q,
@@ -106,10 +105,9 @@ class _Taken:
         if not inspect.isfunction(function) or _library(function) \
                 or function.__globals__.get("__name__") is None:   # (s2sad's caller)
             return
-        code = function.__code__
-        self.rows[(module_name, path + (".__code__",))] = (
-            f"{self.helpers['taken_code']}({module_name!r}, {path!r}, "
-            f"{function.__qualname__!r}, {code.co_firstlineno})")
+        self.rows[(module_name, path)] = (f"{self.helpers['taken_code']}("
+                                          f"{function.__qualname__!r}, "
+                                          f"{function.__code__.co_firstlineno})")
 
     def _held_by_partial(self, name, caller, original, value):
         """A value a module-level partial holds by position (``PB = partial(q, W)``), which
@@ -251,7 +249,8 @@ class _Taken:
         parts["aliases"] = aliases
         origins = [o for o in emitted.origins if o[2] not in gone]
         origins += [(m, path, value) for (m, path), value in sorted(self.rows.items())]
-        return dataclasses.replace(emitted, origins=origins, parts=parts, bindings=bindings)
+        return dataclasses.replace(emitted, origins=origins, parts=parts, bindings=bindings,
+                                   user_names=[n for n in emitted.user_names if n not in gone])
 
 
 _ABSENT = object()

@@ -6,7 +6,7 @@ each, when imported, to the object the cell holds (``guards.closure_value``);
 ``("model", "A")`` is the value ``A`` of the closure of the module's function ``model``;
 ``("f", "fn", "w")`` the value ``w`` of the closure of the function ``fn`` of the closure
 of ``f`` (a decorator's wrapper and the function it wraps).  A step ``".name"`` reads an
-attribute (``("Model", ".pure", ".__code__")``: the code of the class's function, a
+attribute (```("Model", ".pure")``: the class's function, a
 step ``"[0]"`` or ``"[a]"`` an item (``("f", ".__defaults__", "[0]")``: ``f``'s first
 default as Python's ``f`` reads it; ``("P", ".keywords", "[a]")``: a partial's keyword).
 """
@@ -45,7 +45,22 @@ def shown_path(module_name, path):
         p if p[:1] in ".[" else f"'s closure value {p}" for p in path[1:])
 
 
-def made_from(path):
-    """Whether ``path`` names the code of a function the written module was made from
-    (``(..., ".__code__")``: see ``guards.taken_code``)."""
-    return path[-1] == ".__code__"
+class TakenCode:
+    """The function a written module inlined or differentiated, as its row of
+    ``check_globals`` names it (``guards.taken_code``): its qualified name and first line.
+    A function fits when it has both (the same function, or one made again from the same
+    lines: a closure's values are rows of their own); another one, a numpy function, a
+    function given other code (``__code__`` set anew) does not."""
+
+    __slots__ = ("qualname", "line")
+
+    def __init__(self, qualname, line):
+        self.qualname, self.line = qualname, line
+
+    def fits(self, function):
+        code = getattr(function, "__code__", None)
+        return code is not None and getattr(function, "__qualname__", None) == self.qualname \
+            and getattr(code, "co_firstlineno", None) == self.line
+
+    def __repr__(self):
+        return f"taken_code({self.qualname!r}, {self.line})"

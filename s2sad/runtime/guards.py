@@ -8,7 +8,7 @@ import sys as _sys
 
 from .numpy_view import np
 from .checks import _shares, source_file, source_location
-from .closures import held_value, made_from, shown_path
+from .closures import TakenCode, held_value, shown_path
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
@@ -348,8 +348,9 @@ def check_globals(taken):
             _one_copy(modules, module_name, module, name)
         current = held_value(module, name, _ABSENT) if isinstance(name, tuple) \
             else module.__dict__.get(name, _ABSENT)   # (a tuple: a closure's value)
-        if current is value or same_number(current, value):
-            continue   # (the same object, or an equal copy)
+        if current is value or same_number(current, value) \
+                or value.__class__ is TakenCode and value.fits(current):
+            continue   # (the same object, or an equal copy, or the function made from)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
 
@@ -370,32 +371,12 @@ def closure_value(module_name, path):
     return value
 
 
-def taken_code(module_name, path, qualname, line):
-    """In a module ``s2sad grad`` wrote: the code of the function ``path`` names in the
-    user's module ``module_name`` (see ``runtime.closures``; imported if it is not yet),
-    which the module inlined or differentiated: a located s2sad error where it is not the
-    function ``qualname`` of line ``line`` the module was made from (the program rebound it
-    before importing this module).  ``check_globals`` checks at each call it is still."""
-    module = _sys.modules.get(module_name) or importlib.import_module(module_name)
-    found = held_value(module, path, None)
-    code = getattr(found, "__code__", None)
-    if code is None or getattr(found, "__qualname__", None) != qualname \
-            or code.co_firstlineno != line:
-        from ..errors import ReboundNameError
-        location, command, source = _binding_place(path[-1], _sys._getframe(1).f_code.co_filename)
-        raise ReboundNameError(
-            f"{shown_path(module_name, path)} is not the function {qualname} (line {line}) "
-            f"this module was made from (it is {_shown_object(found)}): its gradient would be "
-            f"for the old {qualname}", location,
-            hint=f"import this module before the program replaces it, or regenerate the module "
-                 f"({command})")
-    return code
-
-
-def _shown_object(obj):
-    name = getattr(obj, "__qualname__", None) or type(obj).__name__
-    code = getattr(obj, "__code__", None)
-    return f"{name}, line {code.co_firstlineno}" if code is not None else name
+def taken_code(qualname, line):
+    """In a module ``s2sad grad`` wrote: the value of the row of a function of the user's
+    module it inlined or differentiated (``TakenCode``): ``check_globals`` checks at each
+    call that the path of the row names a function of that name and first line, not
+    another one (one the program put there, before or after this module's import)."""
+    return TakenCode(qualname, line)
 
 
 _COPIED = (bool, int, float, complex, str)
@@ -411,6 +392,14 @@ def same_number(a, b):
         return False
     return repr(a) == repr(b) if cls is float or cls is complex else a == b
 _ABSENT = object()
+
+
+def _shown_object(obj):
+    if obj is _ABSENT:
+        return "not there"
+    name = getattr(obj, "__qualname__", None) or type(obj).__name__
+    code = getattr(obj, "__code__", None)
+    return f"{name}, line {code.co_firstlineno}" if code is not None else name
 
 
 def _one_copy(modules, module_name, module, name):
@@ -481,12 +470,11 @@ def _rebound_in_closure(module_name, path, value, current, module_file):
     from ..errors import ReboundNameError
     name, shown = path[-1], shown_path(module_name, path)
     location, command, source = _binding_place(name, module_file)
-    if made_from(path):
-        function = shown_path(module_name, path[:-1])
+    if value.__class__ is TakenCode:
         return ReboundNameError(
-            f"{function} is no longer the function this module inlined or differentiated "
-            f"(it was replaced, or its class, since it was imported): its gradient would be "
-            f"for the old one", location,
+            f"{shown} is not the function {value.qualname} (line {value.line}) this module "
+            f"inlined or differentiated (it is {_shown_object(current)}: it was replaced, or "
+            f"its class): its gradient would be for the old one", location,
             hint=f"a written module is made for the function of the source file (s2sad.grad "
                  f"makes the code again for the new one): keep that function there, or "
                  f"regenerate the module from the source of the new one ({command})")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -214,12 +215,10 @@ def test_every_function_inlined_or_differentiated_is_checked_at_each_call(writte
 
 
 def test_a_function_rebound_before_the_import_is_refused_at_the_first_call(written):
-    proc = subprocess.run([sys.executable, "runner.py", "helper_rebound_before_import"],
-                          cwd=written, env=_ENV, capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert "ReboundNameError" in proc.stderr
+    out = _run(written, "helper_rebound_before_import")
     line = textwrap.dedent(SOURCE).splitlines().index("def helper(z):") + 1
-    assert f"tk_src.helper is not the function helper (line {line})" in proc.stderr
+    assert out["helper"]["error"] == "ReboundNameError"
+    assert f"tk_src.helper is not the function helper (line {line})" in out["helper"]["message"]
 
 
 def test_a_partial_s_values_are_read_from_it_and_checked(written):
@@ -231,3 +230,34 @@ def test_a_partial_s_values_are_read_from_it_and_checked(written):
     assert out["in_place"]["partial_array"]["grad"] == pytest.approx([3.0, -7.0, 11.0])
     for name, result in out["rebound"].items():
         assert result.get("error") == "ReboundNameError", (name, result)
+
+
+def test_a_numba_module_reads_its_defaults_and_checks_its_helpers(tmp_path):
+    pytest.importorskip("numba", reason="the numba target needs numba")
+    (tmp_path / "tk_src.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
+    (tmp_path / "tk_helpers.py").write_text(textwrap.dedent(HELPERS), encoding="utf-8")
+    for name, flags in (("with_array_default", []), ("calls_module_function",
+                                                     ["--mode", "forward"])):
+        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"tk_src.py:{name}", "--wrt",
+                        "x", "--target", "numba", "-o", f"{name}_numba.py", *flags],
+                       cwd=tmp_path, check=True, env=_ENV, capture_output=True)
+    script = textwrap.dedent("""
+        import numpy as np, tk_src, tk_helpers
+        tk_src.G = np.array([-5.0, 7.0, 0.5])
+        import with_array_default_numba as a, calls_module_function_numba as b
+        x = np.array([0.3, -0.7, 1.1])
+        print(a.with_array_default_value_and_grad(x)[1].tolist())
+        print(float(b.calls_module_function_jvp(x, x_dot=np.array([1.0, 0.0, 0.0]))[1]))
+        tk_helpers.act = np.sin
+        try:
+            b.calls_module_function_jvp(x, x_dot=np.ones(3))
+        except Exception as exc:
+            print(type(exc).__name__)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=_ENV,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    grad, slope, error = proc.stdout.split("\n")[:3]
+    assert json.loads(grad) == pytest.approx([0.6, -2.8, 6.6])   # 2 w x, w = f's [1, 2, 3]
+    assert float(slope) == pytest.approx(1.0 - np.tanh(0.3) ** 2)   # by hand
+    assert error == "ReboundNameError"
