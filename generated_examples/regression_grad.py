@@ -5,7 +5,18 @@
 #   (in this file's directory; `s2sad check --update .` refreshes every module here)
 
 import numpy as np
-from s2sad.runtime import ensure_scalar_output, matmul_rhs_bar, unbroadcast
+from s2sad.runtime import (
+    check_globals,
+    ensure_scalar_output,
+    matmul_rhs_bar,
+    taken_code,
+    unbroadcast,
+)
+
+#: (module, name there, value) of each value this module took from the user's modules
+S2SAD_GLOBALS = (
+    ('regression', ('model',), taken_code('model', 6)),
+)
 
 
 def model_vjp_w(w, X):
@@ -23,6 +34,7 @@ def model_vjp_w(w, X):
 
 
 def loss_value_and_grad(w, X, y):
+    check_globals(S2SAD_GLOBALS)  # an error if the program rebound one since
     # line 11: r = model(w, X) - y
     model_1, model_1_pullback = model_vjp_w(w, X)
     r = model_1 - y

@@ -505,8 +505,9 @@ def with_globals_check(emitted):
                                   aliases={**aliases, helper: GLOBALS_CHECK})
     rows = "".join(f"    ({module!r}, {original!r}, {name}),\n"
                    for module, original, name in emitted.origins)
-    user = parts["user"] + ["", "#: (module, name there, value) of each value this module "
+    user = parts["user"] + ["" if parts["user"] else None, "#: (module, name there, value) of each value this module "
                                 "took from the user's modules", f"{taken} = (\n{rows})"]
+    user = [line for line in user if line is not None]
     code = _with_first_line(parts["code"], emitted.function_name,
                             f"{helper}({taken})  # an error if the program rebound one since")
     return _assemble(parts["header_lines"], standard, user, code)

@@ -63,7 +63,7 @@ _CHECKED_BY = "  # indexes checked by the check_index* calls, not by numba"
 #: the CLI's modules check the user's globals they took (``emit.with_globals_check``): in the
 #: wrapper, which passes them, not in the compiled function
 _GLOBALS_CHECK = "check_globals"
-_CLOSURE_VALUE = "closure_value"   # (binds a closure's value at module level: cli.closures)
+_CLOSURE_VALUE = ("closure_value", "taken_code")   # (module level: cli.closures, cli.taken)
 
 
 def numba_runtime_names():
@@ -303,7 +303,7 @@ class _Target:
                 for alias in stmt.names:
                     runtime[alias.asname or alias.name] = alias.name
         missing = sorted(n for n in runtime.values()
-                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK, _CLOSURE_VALUE)
+                         if n not in ("Stack", "UNBOUND", _GLOBALS_CHECK, *_CLOSURE_VALUE)
                          and n not in self.helpers)
         moved = ({"ensure_unshared"} if self._entry_check() is not None else set()) | (
             {"as_tangent"} if self.wrapper else set())   # (run by the wrapper: _moved_checks)

@@ -22,6 +22,7 @@ from .parser import EXIT_OK
 from .partials import FROZEN
 from .target import (get_function, parse_target, parse_wrt, refuse_numba_partial,
                      user_module)
+from .taken import with_taken_values
 from .tangent_checks import with_checked_tangents
 from .vjp_module import with_kept_arguments
 
@@ -104,6 +105,8 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
         # registered, so they are written as imports again)
         emitted = result.emitted if dump else with_closure_values(
             result.emitted, func, getattr(result, "free_source", None) or {}, module)
+        if not dump:
+            emitted = with_taken_values(emitted, result, func, module)
         text = _finished(emitted, flavor, dump, target, source_rel,
                          (wrt, _parameters(result)))
     if not dump:

@@ -47,6 +47,11 @@ CLAIM_PROBES = {
                         "        cl0.append(s2sad.jvp(fk0)(x, e0)[1])\n"
                         "    return np.sum(np.stack(cl0) ** 2)\n", (X3,)),
     "list_arith": ("def f(x):\n    sl0 = [0.5, -1.0, 2.0]\n    return np.sum(sl0 * x)\n", (X3,)),
+    "module_partial": ("import functools\n\nGP0 = np.array([0.5, -1.0, 2.0])\n\n\n"
+                       "def hp0(u, c):\n    return c * np.sin(u) + u * u\n\n\n"
+                       "PM0 = functools.partial(hp0, c=GP0)\nPM1 = functools.partial(hp0, "
+                       "0.75)\n\n\ndef f(x):\n    return np.sum(PM0(x)) + np.sum(PM1(c=x))\n",
+                       (X3,)),
     "called_partial": ("import functools\n\nPQ0 = functools.partial(np.sum, axis=0)\n\n\n"
                        "def f(x):\n    p = functools.partial(lambda u, c: c * np.sin(u) + u * u, "
                        "c=0.5 * np.sum(x))\n    pp = functools.partial(p, c=1.5)\n"

@@ -16,6 +16,7 @@ dotted are read at each call.  Each promise is checked on the programs that read
 global.
 """
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -31,7 +32,7 @@ from s2sad import errors
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.agreement import _check_layout, _flatten, _layout_problem, _unchanged
 from s2sad.fuzz.loader import _s2sad_error_types
-from s2sad.runtime.closures import held_value
+from s2sad.runtime.closures import TakenCode, held_value
 from s2sad.fuzz.program import _ones_like, _random_like, _tree_copy, cotangent_like, rebuilt
 
 #: seconds for one run of the command line (a fresh interpreter importing s2sad and numpy)
@@ -406,6 +407,10 @@ def _check_globals(api, prog, f, flavor, rng, modes):
                     return kind, f"after {name} was changed in place: {message}"
         finally:
             array[...] = before
+    problem = _check_helper_rebound(api, prog, f, flavor, rng, modes) \
+        or _check_default_global(api, prog, f, flavor, rng, modes)
+    if problem is not None:
+        return problem
     taken = [t for t in taken if isinstance(t[1], str)]   # (a closure's cell: not set here)
     if taken:
         owner, name, old = taken[0]
@@ -430,4 +435,96 @@ def _check_globals(api, prog, f, flavor, rng, modes):
         return "cli-rebound", (f"{flavor}: {name} rebound since the module was imported, "
                                f"and the call gave a derivative instead of "
                                f"ReboundNameError (README, \"Command line\")")
+    return None
+
+
+def _check_helper_rebound(api, prog, f, flavor, rng, modes):
+    """A function of the program's module the written module inlined or differentiated
+    (its row ``(module, (name,), taken_code(...))``, README "Command line"), rebound
+    after the import to another function (one calling it: the same values, other code):
+    ``ReboundNameError``, not the derivative of the old code; restored after."""
+    rows = [(sys.modules.get(where), path[0]) for where, path, value in
+            getattr(api.module(flavor), "S2SAD_GLOBALS", ())
+            if isinstance(value, TakenCode)
+            and len(path) == (2 if path[1:2] == (".func",) else 1)]
+    rows = [(owner, name) for owner, name in rows if owner is not None
+            and (inspect.isfunction(getattr(owner, name, None))
+                 or isinstance(getattr(owner, name, None), functools.partial))
+            and getattr(owner, name) is not getattr(f, "func", f)]
+    if not rows:
+        return None
+    rows.sort(key=lambda row: not isinstance(getattr(*row), functools.partial))
+    owner, name = rows[0]
+    old = getattr(owner, name)
+    # (a partial: the same function holding other values, module_partial; a function: one
+    # calling it, the same values by other code)
+    new = functools.partial(old.func, *[_other(a) for a in old.args],
+                            **{k: _other(v) for k, v in old.keywords.items()}) \
+        if isinstance(old, functools.partial) else lambda *a, **k: old(*a, **k)
+    if isinstance(new, functools.partial) and all(
+            x is y for x, y in zip(new.args + tuple(new.keywords.values()),
+                                   old.args + tuple(old.keywords.values()))):
+        return None   # (nothing it holds could be changed)
+    args = modes.given_args(prog, f)
+    fn = {"value_and_grad": api.value_and_grad, "vjp": api.vjp,
+          "jvp": api.jvp}[flavor](f, tuple(prog.wrt))
+    extra = [_random_like(args[i], rng) for i in prog.wrt] if flavor == "jvp" else []
+    setattr(owner, name, new)
+    try:
+        fn(*args, *extra)
+    except errors.ReboundNameError:
+        return None
+    except modes.refusals + (Exception,) as exc:   # noqa: BLE001
+        return "cli-rebound", (f"{flavor}: the function {name} rebound: {type(exc).__name__} "
+                               f"instead of ReboundNameError: {exc}")
+    finally:
+        setattr(owner, name, old)
+    return "cli-rebound", (f"{flavor}: the function {name} rebound since the module was "
+                           f"imported, and the call gave a derivative instead of "
+                           f"ReboundNameError (README, \"Command line\")")
+
+
+def _other(value):
+    """Another value like ``value`` (a partial's, rebound): an array's copy shifted, a
+    number plus a half; anything else as it is."""
+    if isinstance(value, np.ndarray):
+        return value + 0.5
+    return value + 0.5 if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else value
+
+
+def _check_default_global(api, prog, f, flavor, rng, modes):
+    """A global a default of ``f`` was made of (``def f(x, d1=K1)``), rebound after the
+    import: ``f`` keeps its default, so the module must give ``f``'s derivatives still
+    (README "Command line": a default is read from ``__defaults__``), neither the new
+    global's nor a ``ReboundNameError``; restored after."""
+    found = []
+    for where, path, value in getattr(api.module(flavor), "S2SAD_GLOBALS", ()):
+        owner = sys.modules.get(where)
+        if owner is None or not isinstance(path, tuple) or len(path) != 3 \
+                or path[1] not in (".__defaults__", ".__kwdefaults__") \
+                or not isinstance(value, np.ndarray):
+            continue
+        found += [(owner, name) for name, held in sorted(vars(owner).items())
+                  if held is value and name.isidentifier()]
+    if not found:
+        return None
+    owner, name = found[0]
+    old = getattr(owner, name)
+    setattr(owner, name, old + 0.5)
+    try:
+        ref = modes.reference(prog, f)
+        if ref is None:
+            return None
+        value, jac = ref
+        args = modes.given_args(prog, f)
+        problem = _check_flavor(api, prog, f, flavor, args, value, jac, rng, modes)
+    except errors.ReboundNameError as exc:
+        problem = "cli-rebound", f"{exc}"
+    finally:
+        setattr(owner, name, old)
+    if problem is not None:
+        kind, message = problem
+        return kind, (f"{flavor}: {name} (a default of f was made of it) rebound after the "
+                      f"import, f's default unchanged: {message}")
     return None

@@ -8,7 +8,7 @@ import sys as _sys
 
 from .numpy_view import np
 from .checks import _shares, source_file, source_location
-from .closures import held_value, shown_path
+from .closures import TakenCode, held_value, shown_path
 from .duck import ndim_of, shape_meta
 from ..errors import SharedArgumentsError, UnsupportedSyntaxError, ValueTypeError, located_line_of
 from ..values import refuse_value
@@ -348,8 +348,9 @@ def check_globals(taken):
             _one_copy(modules, module_name, module, name)
         current = held_value(module, name, _ABSENT) if isinstance(name, tuple) \
             else module.__dict__.get(name, _ABSENT)   # (a tuple: a closure's value)
-        if current is value or same_number(current, value):
-            continue   # (the same object, or an equal copy)
+        if current is value or same_number(current, value) \
+                or value.__class__ is TakenCode and value.fits(current):
+            continue   # (the same object, or an equal copy, or the function made from)
         raise _rebound(module_name, name, value, current,
                        _sys._getframe(1).f_code.co_filename)   # (the written module)
 
@@ -370,6 +371,14 @@ def closure_value(module_name, path):
     return value
 
 
+def taken_code(qualname, line):
+    """In a module ``s2sad grad`` wrote: the value of the row of a function of the user's
+    module it inlined or differentiated (``TakenCode``): ``check_globals`` checks at each
+    call that the path of the row names a function of that name and first line, not
+    another one (one the program put there, before or after this module's import)."""
+    return TakenCode(qualname, line)
+
+
 _COPIED = (bool, int, float, complex, str)
 
 
@@ -383,6 +392,14 @@ def same_number(a, b):
         return False
     return repr(a) == repr(b) if cls is float or cls is complex else a == b
 _ABSENT = object()
+
+
+def _shown_object(obj):
+    if obj is _ABSENT:
+        return "not there"
+    name = getattr(obj, "__qualname__", None) or type(obj).__name__
+    code = getattr(obj, "__code__", None)
+    return f"{name}, line {code.co_firstlineno}" if code is not None else name
 
 
 def _one_copy(modules, module_name, module, name):
@@ -453,6 +470,21 @@ def _rebound_in_closure(module_name, path, value, current, module_file):
     from ..errors import ReboundNameError
     name, shown = path[-1], shown_path(module_name, path)
     location, command, source = _binding_place(name, module_file)
+    if value.__class__ is TakenCode:
+        return ReboundNameError(
+            f"{shown} is not the function {value.qualname} (line {value.line}) this module "
+            f"inlined or differentiated (it is {_shown_object(current)}: it was replaced, or "
+            f"its class): its gradient would be for the old one", location,
+            hint=f"a written module is made for the function of the source file (s2sad.grad "
+                 f"makes the code again for the new one): keep that function there, or "
+                 f"regenerate the module from the source of the new one ({command})")
+    if any(p[:1] in ".[" for p in path):   # (a default, a partial's value: no closure's)
+        old = f"{value!r}, the value" if value.__class__ in _COPIED else "the object"
+        return ReboundNameError(
+            f"{shown} is no longer {old} this module took when it was written or imported: "
+            f"its gradient would be for the old value", location,
+            hint=f"import this module after the program sets it, or make the value a "
+                 f"parameter of {source} and regenerate the module ({command})")
     old = f"{value!r}, the value this module copied in" if value.__class__ in _COPIED \
         else "the object this module took"
     what = "no longer there" if current is _ABSENT else f"no longer {old}"

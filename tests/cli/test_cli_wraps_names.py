@@ -26,6 +26,7 @@ SOURCE = """
 
 REVERSE = """\
 def energy_value_and_grad(x):
+    check_globals(S2SAD_GLOBALS)  # an error if the program rebound one since
     # line 8: return 2.0 * fn(*args, **kwargs)
     fn_1, fn_1_pullback = energy_vjp_1(x)
     energy = 2.0 * fn_1

@@ -32,6 +32,7 @@ SHOWS = {"ufunc_method": r"np\.(add|multiply|maximum|minimum)\.(reduce|accumulat
          "slice_update": r"vb\d+ = vs\d+\[1:\]\n\s+vb\d+ [-+*]= 0\.5 \* va\d+",
          "list_arith": r"\n\s+sl\d+ = (\[.*\]|GL\d+)\n\s+la\d+ = .*sl\d+ (\*|/) ",
          "called_partial": r"(functools\.partial|PA\d+)\(",
+         "module_partial": r"\nPM\d+ = functools\.partial\(hp\d+, (c=)?GP\d+\)\n",
          "nested_writer": r"\n\s+def nw\d+\(r, v\):\n(.|\n)*\n\s+nw\d+\(bw\d+, \w+\)",
          "fresh_direction": r"\n\s+e\d+ = np\.zeros\(\d\)\n\s+e\d+\[i\d+\] = 1\.0\n"
                             r"\s+cl\d+\.append\(s2sad\.jvp\(f[ki]\d+\)\(\w+, e\d+\)\[1\]"}

@@ -5,6 +5,7 @@ differences; a global it took, changed in place, read anew, and rebound, refused
 a few programs only."""
 
 import importlib.util
+import sys
 
 import numpy as np
 import pytest
@@ -230,5 +231,49 @@ def test_a_written_module_taking_a_misfit_cotangent_or_tangent_is_a_failure(tmp_
             problem = cli_mode._products(api, prog, f, flavor, args, value, jac,
                                          np.random.default_rng(0))[0]
             assert problem is not None and problem[0] == "unchecked:cli", (flavor, problem)
+    finally:
+        loader.close()
+
+
+TAKES_HELPERS = ("import functools\n\nGP0 = np.array([0.5, -1.0, 2.0])\nKD = np.array([1.0, 2.0, "
+                 "3.0])\n\n\ndef hp0(u, c):\n    return c * np.sin(u) + u * u\n\n\n"
+                 "PM0 = functools.partial(hp0, c=GP0)\n\n\ndef h1(a):\n    return np.tanh(a)\n\n\n"
+                 "def f(x, d1=KD):\n    return np.sum(PM0(x)) + np.sum(h1(x) * d1)\n")
+
+
+@pytest.mark.parametrize("skipped", ["none", "check", "defaults"])
+def test_a_rebound_partial_helper_and_a_default_s_global(tmp_path, skipped):
+    """module_partial and defaults: the partial rebound to other values and the helper
+    rebound raise ReboundNameError, the global a default was made of rebound changes
+    nothing; a module that skips its check, or reads the default from the global (the
+    bug of the repros), is caught."""
+    prog = _program(TAKES_HELPERS.replace("import functools\n\n", ""), [X], (0,))
+    prog = Program(0, prog.source.replace("import numpy as np\n",
+                                          "import functools\nimport numpy as np\n", 1),
+                   prog.params, prog.wrt, prog.output, prog.features)
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        f = loader.load(prog.source, "s0").f
+        api = cli_mode.CliApi(prog, f)
+        rng = np.random.default_rng(0)
+        module = api.module("value_and_grad")
+        checks = cli_mode.CHECKS
+        if skipped == "check":
+            module.check_globals = lambda taken: None
+        elif skipped == "defaults":   # (the old module: the default read from KD now)
+            owner = vars(module)["f_value_and_grad"]
+            module.f_value_and_grad = lambda x, d1=None: owner(
+                x, sys.modules[f.__module__].KD if d1 is None else d1)
+        args = ("value_and_grad", rng, checks)
+        found = (cli_mode._check_helper_rebound(api, prog, f, *args),
+                 cli_mode._check_default_global(api, prog, f, *args))
+        if skipped == "none":
+            assert found == (None, None)
+        elif skipped == "check":
+            kind, message = found[0]
+            assert kind == "cli-rebound" and "PM0 rebound" in message
+        else:
+            kind, message = found[1]
+            assert "KD (a default of f was made of it) rebound" in message
     finally:
         loader.close()

@@ -24,7 +24,7 @@ from ...values import refuse_complex_arguments  # noqa: F401 (the CLI's module w
 # call it, in Python, as the API does)
 from ...runtime.given import as_tangent  # noqa: F401 (a forward module's wrapper checks its
 # tangents with it, in Python, as the API does: cli.tangent_checks)
-from ...runtime.guards import closure_value  # noqa: F401 (the CLI's modules call it at
+from ...runtime.guards import closure_value, taken_code  # noqa: F401 (the CLI's modules call them at
 # module level, in Python)
 from .elementwise import (clip_lower_mask, clip_mask, clip_upper_mask, finite_mask, power_log,
                           power_slope, quotient_slope, sinc_slope, tie_mask, xlogy)

@@ -54,8 +54,8 @@ from s2sad.fuzz.generator.python_forms import float_params
 
 TERM_FEATURES = ("ufunc_method", "reduce_keywords", "zero_d_reduce", "item_iterators",
                  "triu_pairs", "list_arith", "called_partial", "nested_writer",
-                 "fresh_direction")
-SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB, 0x66BD, 0x78CF, 0x8AE1)
+                 "fresh_direction", "module_partial")
+SALTS = (0x0A51, 0x1C63, 0x2E75, 0x3087, 0x4299, 0x54AB, 0x66BD, 0x78CF, 0x8AE1, 0x9CF3)
 RATE = 0.12
 #: features drawn less often (a refusal checks one thing: few programs given to it)
 RATES = {"list_arith": 0.04}
@@ -346,6 +346,25 @@ def _called_partial(draft, r):
     _bind(draft, "cp", term, "called_partial")
 
 
+def _module_partial(draft, r):
+    """A module-level partial of a helper holding a global's value (an array or a number,
+    by keyword or by position), called by ``f``: its values are read from the partial
+    (the ``cli`` mode changes the array in place and rebinds the partial)."""
+    params = float_params(draft, (S, V))
+    if not params:
+        return
+    x, n = r.choice(params).name, next(draft.counter)
+    draft.module_lines.append(f"GP{n} = {r.choice(('np.array([0.5, -1.0, 2.0])', '0.75'))}")
+    if r.random() < 0.5:
+        made = f"def hp{n}(u, c):\n    return c * np.sin(u) + u * u\n\n\n" \
+               f"PM{n} = functools.partial(hp{n}, c=GP{n})"
+    else:
+        made = f"def hp{n}(c, u):\n    return c * np.sin(u) + u * u\n\n\n" \
+               f"PM{n} = functools.partial(hp{n}, GP{n})"
+    draft.box_helpers.append(made)
+    _bind(draft, "mpa", f"PM{n}({x})", "module_partial")
+
+
 #: the writes of ``nested_writer``'s local function into ``r`` (its argument ``v``: an
 #: array of ``r``'s length; ``{last}``: its last index, ``{idx}`` one index per item of v)
 NESTED_WRITES = ("np.add.at(r, np.array([{idx}]), v)", "r[0] = r[0] * 3.0 + v[1]",
@@ -406,4 +425,4 @@ MAKERS = {"nested_writer": _nested_writer, "fresh_direction": _fresh_direction,
           "ufunc_method": _ufunc_method, "reduce_keywords": _reduce_keywords,
           "zero_d_reduce": _zero_d_reduce, "item_iterators": _item_iterators,
           "triu_pairs": _triu_pairs, "list_arith": _list_arith,
-          "called_partial": _called_partial}
+          "called_partial": _called_partial, "module_partial": _module_partial}
