@@ -29,59 +29,134 @@ _CONTAINERS = (list, tuple, dict, str, bytes, bytearray, range, memoryview,
                collections.deque, types.MappingProxyType)
 
 
-def refuse_differentiated_object_items(primal, varied, useful, parsed):
-    """Raise the refusal of the first ``name = OBJ[key]`` of ``primal`` whose ``OBJ`` is a
-    module's object computing its item (see the module docstring), whose key holds a
-    varied name (``varied(name)``) and whose target is useful (``useful(name)``)."""
-    reads = [s for s in flatten(primal) if s.__class__ is gast.Assign
+def refuse_differentiated_object_items(primal, varied, useful, parsed, kinds=None):
+    """Raise the refusal of the first ``name = OBJ[key]`` of ``primal`` whose ``OBJ`` is an
+    object computing its item (see the module docstring), whose key holds a varied name
+    (``varied(name)``) and whose target is useful (``useful(name)``).  ``OBJ`` is followed
+    through the locals assigned once (``t = MODEL.table``, ``t = TABS[0]``, an inlined
+    method's ``self``) to a module's object, or is a parameter given an object of a class
+    of the user's (``kinds``: the parameters' kinds of the call)."""
+    statements = list(flatten(primal))
+    reads = [s for s in statements if s.__class__ is gast.Assign
              and s.targets[0].__class__ is gast.Name and s.value.__class__ is gast.Subscript]
     if not reads:
         return
-    bound = {n.id for s in flatten(primal) for n in nodes.walk(s)
-             if n.__class__ is gast.Name and not isinstance(n.ctx, gast.Load)}
-    bound |= {a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs}
+    stores = collections.Counter(n.id for s in statements for n in nodes.walk(s)
+                                 if n.__class__ is gast.Name and not isinstance(n.ctx, gast.Load))
+    once = {s.targets[0].id: s.value for s in statements if s.__class__ is gast.Assign
+            and len(s.targets) == 1 and s.targets[0].__class__ is gast.Name
+            and stores[s.targets[0].id] == 1}
+    params = {a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs}
     for stmt in reads:
         item = stmt.value
         keys = sorted(n for n in names_in(item.slice) if varied(n))
         if not keys or not useful(stmt.targets[0].id):
             continue
-        spelled = nodes.dotted_parts(item.value)
-        if spelled is None or spelled[0] in bound:
+        found = _object_of(item.value, parsed, once, stores, params, kinds or {}, 8)
+        if found is None or _read_through(found[1]):
             continue
-        obj = _resolved(parsed, spelled)
-        if obj is None or _read_through(obj):
+        raise _refusal(parsed, stmt, found[0], found[1], keys[0])
+
+
+def _object_of(expr, parsed, once, stores, params, kinds, depth):
+    """(spelling, object) of what ``expr`` holds where it is known when the code is made
+    (see ``refuse_differentiated_object_items``), else None.  For a parameter, the object
+    stands for its class: an instance made without running ``__init__``."""
+    if depth == 0:
+        return None
+    if expr.__class__ is gast.Name:
+        name = expr.id
+        if name in params and stores[name] == 0:
+            kind = kinds.get(name)
+            cls = getattr(kind, "cls", None)
+            return (name, _Instance(cls)) if inspect.isclass(cls) else None
+        if name in once:
+            return _object_of(once[name], parsed, once, stores, params, kinds, depth - 1)
+        if stores[name] or name in params:
+            return None
+        spelled = (name, ())
+    else:
+        spelled = nodes.dotted_parts(expr)
+        if spelled is None and expr.__class__ is gast.Subscript \
+                and expr.slice.__class__ is gast.Constant:
+            base = _object_of(expr.value, parsed, once, stores, params, kinds, depth - 1)
+            if base is None or not isinstance(base[1], (list, tuple, dict)):
+                return None
+            try:
+                return f"{base[0]}[{expr.slice.value!r}]", base[1][expr.slice.value]
+            except (IndexError, KeyError, TypeError):
+                return None
+        if spelled is None:
+            return None
+        if spelled[0] in once or spelled[0] in params:
+            base = _object_of(gast.Name(id=spelled[0], ctx=gast.Load(), annotation=None,
+                                        type_comment=None),
+                              parsed, once, stores, params, kinds, depth - 1)
+            if base is None or isinstance(base[1], _Instance):
+                return None
+            obj = _attributes(base[1], spelled[1])
+            return None if obj is None else (".".join([base[0], *spelled[1]]), obj)
+    obj = _resolved(parsed, spelled)
+    return None if obj is None else (".".join([spelled[0], *spelled[1]]), obj)
+
+
+class _Instance:
+    """Stands for an object of the class ``cls`` given as an argument (its items are
+    computed by ``cls.__getitem__``, if the class has one)."""
+
+    def __init__(self, cls):
+        self.cls = cls
+
+
+def _attributes(obj, parts):
+    """``obj.a.b`` for ``parts`` ("a", "b") where no code runs to read them, else None."""
+    for part in parts:
+        if inspect.ismodule(obj):
+            obj = getattr(obj, part, None)
             continue
-        raise _refusal(parsed, stmt, ".".join([spelled[0], *spelled[1]]), obj, keys[0])
+        try:
+            found = inspect.getattr_static(obj, part)
+        except AttributeError:
+            return None
+        if hasattr(type(found), "__get__") and not callable(found):
+            return None   # (a property: its value is computed when read)
+        obj = found
+    return obj
 
 
 def _resolved(parsed, spelled):
+    """The object the dotted ``spelled`` names: through modules, and through objects'
+    attributes where no code runs to read them (``MODEL.table``: an attribute kept in
+    the object or its class; a property or other descriptor gives None)."""
     obj = parsed.resolve(spelled[0], None, compose=False)
-    for part in spelled[1]:
-        if not inspect.ismodule(obj):
-            return None
-        obj = getattr(obj, part, None)
-    return obj
+    return None if obj is None else _attributes(obj, spelled[1])
 
 
 def _read_through(obj):
     """Whether an item of ``obj`` is read by s2sad through ``obj`` (a container, an array,
     a number), or is no object's own computation (a class, a module, no ``__getitem__``)."""
+    if obj.__class__ is _Instance:
+        return issubclass(obj.cls, _CONTAINERS) or getattr(obj.cls, "__getitem__", None) is None
     return (isinstance(obj, _CONTAINERS) or inspect.isclass(obj) or inspect.ismodule(obj)
             or hasattr(type(obj), "__array_interface__")
             or getattr(type(obj), "__getitem__", None) is None)
 
 
 def _refusal(parsed, stmt, name, obj, key):
-    item, owner = stmt.value, type(obj).__name__
-    method = getattr(type(obj), "__getitem__", None)
+    cls = obj.cls if obj.__class__ is _Instance else type(obj)
+    owner, method = cls.__name__, getattr(cls, "__getitem__", None)
     if item_call(obj) is not None:
         hint = (f"{name} is differentiated where its pieces are arrays and numbers "
                 f"({name}[0.0, u, 0.0]); with a slice or a string directive among them, join "
                 f"the pieces yourself: np.concatenate([np.arange(0, 2), u]) for "
                 f"np.r_[0:2, u], np.column_stack([u, v]) for np.c_[u, v]")
-    elif inspect.isfunction(method):
+    elif inspect.isfunction(method) and name.isidentifier():
         hint = (f"call its method, which s2sad differentiates as a method of a module's "
                 f"object: {name}.__getitem__(key) in place of {name}[key]")
+    elif inspect.isfunction(method):
+        hint = (f"call its class's function, which s2sad differentiates as your helper: "
+                f"{owner}.__getitem__({name}, key) in place of {name}[key] ({owner} a name "
+                f"of the class in your module)")
     else:
         hint = (f"compute the item with a function s2sad differentiates, or register a "
                 f"rule for one computing it (@s2sad.adjoint)")

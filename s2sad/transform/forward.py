@@ -115,7 +115,8 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     facts = forward_facts(primal, wrt, out_atoms, dict(kinds or {}), nf.params)
     refuse_products_of_sequences(primal, facts.kinds, facts.varied.__contains__, nf.parsed)
     # (forward mode: any read of a varied object's attribute, a tangent would be dropped)
-    refuse_differentiated_object_items(primal, facts.varied.__contains__, bool, nf.parsed)
+    refuse_differentiated_object_items(primal, facts.varied.__contains__, bool, nf.parsed,
+                                       kinds)
     refuse_differentiated_attributes(primal, facts.varied.__contains__, bool, nf.parsed,
                                      kinds, need="tangent")
     env = TangentEnv(nf.namer, facts.sensitive, dict(getattr(nf, "helpers", None) or {}))

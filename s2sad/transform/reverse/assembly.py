@@ -82,7 +82,8 @@ class ReverseFunction:
         refuse_products_of_sequences(primal, facts.kinds, facts.activity.is_active,
                                      self.parsed)
         refuse_differentiated_object_items(primal, facts.activity.varied.__contains__,
-                                           facts.activity.useful.__contains__, self.parsed)
+                                           facts.activity.useful.__contains__, self.parsed,
+                                           kinds)
         refuse_differentiated_attributes(primal, facts.activity.varied.__contains__,
                                          facts.activity.useful.__contains__, self.parsed,
                                          kinds)
