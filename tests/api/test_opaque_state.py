@@ -113,3 +113,15 @@ def test_state_no_opaque_call_changes_under_the_read_is_not_refused(name):
     _reset()
     np.testing.assert_allclose(s2sad.hvp(fn)(W, np.ones(3)), _fd_hessian(fn, W) @ np.ones(3),
                                rtol=1e-4, atol=1e-5)
+
+
+def test_the_entry_checks_reads_are_not_the_functions():
+    """A function writing into an argument gets an entry check reading module values
+    (located at its def): not a read of the user's (found by the fuzzer's
+    nondiff_counter_in_loop)."""
+    def fn(w):
+        return m.written_arg_counter(w, np.zeros(2))
+    expected = _fd_grad(fn, W)
+    _reset()
+    got = s2sad.grad(m.written_arg_counter)(W, np.zeros(2))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
