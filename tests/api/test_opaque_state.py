@@ -27,6 +27,7 @@ def _reset():
     m.COUNTS["n"] = 0
     m.OBJ.n = 0
     m.G = 0.0
+    m.RULED["n"] = 0.0
     del m.LOG[:]
 
 
@@ -53,7 +54,8 @@ def _fd_hessian(fn, w, eps=1e-4):
 
 
 REFUSED = {"dict_counter": ("STATE", "tick", 61), "attr_counter": ("OBJ", "tick_attr", 67),
-           "global_counter": ("G", "tick_global", 76)}
+           "global_counter": ("G", "tick_global", 76),
+           "ruled_counter": ("RULED", "scaled", 128)}
 
 
 def _reverse_runs(fn):
