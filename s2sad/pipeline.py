@@ -28,6 +28,7 @@ from .rules.loading import load_builtin_rules
 from .rules.reserved import reserving_used
 from .syntax import anno, nodes, wrappers
 from .syntax.function_args import split_kinds
+from .syntax.normalize import opaque_state
 from .syntax.parse import not_a_function_error, recording
 from .transform.calls import CallGraph
 from .transform.forward import forward
@@ -289,6 +290,7 @@ def _generate_reverse(func, wrt_names, flavor, header_lines, dump, inline_helper
         parsed, normal, free = _front_end(func, stages, dump, inline_helpers=inline_helpers,
                                           kinds=kinds, passed=passed,
                                           narrow=normalize_straight)
+        opaque_state.refuse(normal, reverse=True)
         calls = _call_graph(free, func, normal.helpers)
         calls.free_source.update(normal.free_sources)   # read by inlined helpers
         generated = reverse(normal, wrt_names, flavor, calls=calls, kinds=kinds, ranks=ranks)
@@ -336,6 +338,7 @@ def _generate_forward(func, wrt_names, header_lines, dump, prepare, name, tangen
         narrow = normalize_straight
     parsed, normal, free = _front_end(func, stages, dump, prepare, kinds=kinds, narrow=narrow,
                                       passed=passed)
+    opaque_state.refuse(normal, reverse=False)
     calls = _call_graph(free, func, getattr(normal, "helpers", {}))
     calls.quiet = quiet
     generated = forward(normal, wrt_names, tangent_outputs=tangent_outputs, name=name,

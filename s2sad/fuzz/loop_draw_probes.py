@@ -20,4 +20,15 @@ LOOP_DRAW_PROBES = {
                              "    for ni in range(3):\n"
                              "        na = na + np.sum(np.tanh(x * x * nh(ng)))\n    return na\n",
                              (np.array([0.5, 0.1, -0.3]),)),
+    # a helper declared without derivative counting into a module dict (cyclically: each
+    # call of f sees the same counts) and returning the count, f using it next to a read of
+    # another module dict on each trip of a loop
+    "nondiff_counter_in_loop": ("import s2sad\n\nCOUNTS = {'n': 0}\nSCALES = {'s': 1.5}\n\n\n"
+                                "def nc():\n    COUNTS['n'] = COUNTS['n'] % 3 + 1\n"
+                                "    return COUNTS['n'] * 0.25\n\n\n"
+                                "s2sad.nondifferentiable(nc)\n\n\n"
+                                "def f(x):\n    ca = 0.0\n    for ci in range(3):\n"
+                                "        cae = nc() * SCALES['s']\n"
+                                "        ca = ca + np.sum(np.tanh(x * x * cae))\n    return ca\n",
+                                (np.array([0.5, 0.1, -0.3]),)),
 }

@@ -864,6 +864,11 @@ CONSTRUCT_SIGNS.update({
                              r"\n\s+for ni\d+ in range\(3\):\n\s+na\d+e = nh\d+\(ng\d+\)",
                              r"\n\s+while ni\d+ < 3:\n\s+na\d+ = na\d+ \+ .*nh\d+\(ng\d+\)",
                              r"na\d+ = sum\(\[.*nh\d+\(ng\d+\).* for ni\d+ in range\(3\)\]\)"],
+    "nondiff_counter_in_loop": [r"\ns2sad\.nondifferentiable\(nc\d+\)\n",
+                                r"COUNTS\d+\['n'\] = COUNTS\d+\['n'\] % 3 \+ 1",
+                                r"\n\s+for ci\d+ in range\(3\):\n\s+ca\d+e = nc\d+\(\) \* SCALES",
+                                r"\n\s+while ci\d+ < 3:\n\s+ca\d+ = ca\d+ \+ .*nc\d+\(\)",
+                                r"ca\d+ = sum\(\[.*nc\d+\(\).* for ci\d+ in range\(3\)\]\)"],
     # forms a README-only user found refused (function_forms.py)
     "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
                           r"def fd\d+\(y, c, g=fr\d+\)"],

@@ -26,7 +26,7 @@ OPEN_ON_DASK = frozenset({"np.pad", "np.linalg.slogdet", "np.quantile", "np.perc
 
 
 DRAWS = frozenset({"draw_local_generator", "draw_module_generator", "draw_in_loop",
-                   "nondiff_call_in_loop"})
+                   "nondiff_call_in_loop", "nondiff_counter_in_loop"})
 
 
 def test_dask_campaign_finds_nothing_wrong_and_runs_programs_on_dask(tmp_path, monkeypatch):

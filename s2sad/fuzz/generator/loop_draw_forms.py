@@ -7,7 +7,13 @@
   parameter inside a nonlinear term (its Hessian is not zero);
 - ``nondiff_call_in_loop``: a helper of the module declared ``s2sad.nondifferentiable``
   that draws from the generator it is given (made in ``f`` with a fixed seed), called on
-  each trip: its result changes from trip to trip.
+  each trip: its result changes from trip to trip;
+- ``nondiff_counter_in_loop``: a helper declared ``s2sad.nondifferentiable`` counting
+  into a module dict (1, 2, 3, then 1 again: each call of ``f`` sees the same counts)
+  and returning the count, called on each trip, ``f`` using its result next to a read
+  of another module dict no opaque call writes (fixstate24: the reverse sweep read
+  module state again after the forward sweep; a read of the counted dict itself is
+  refused, the spelling here is the one the refusal hints).
 
 Each call of ``f`` draws the same numbers, so finite differences agree.  As
 ``stranger23_forms``' terms, each is bound at the top of ``f``'s body and added to what
@@ -21,7 +27,7 @@ import random
 from s2sad.fuzz.ops import V
 from s2sad.fuzz.generator.python_forms import float_params
 
-FEATURES = ("draw_in_loop", "nondiff_call_in_loop")
+FEATURES = ("draw_in_loop", "nondiff_call_in_loop", "nondiff_counter_in_loop")
 
 #: (the generator's maker, draws of 3 numbers or of one)
 _MAKERS = (("np.random.default_rng({seed})", ("standard_normal(3)", "uniform(-1.0, 1.0, size=3)",
@@ -39,7 +45,8 @@ def choose(draft):
     params = float_params(draft, (V,))
     if not params:
         return
-    for feature, roll, form in zip(FEATURES, rolls, (_draw_loop, _helper_loop)):
+    for feature, roll, form in zip(FEATURES, rolls, (_draw_loop, _helper_loop,
+                                                         _counter_loop)):
         if draft.has(feature) and roll < 0.12:
             form(draft, r, r.choice(params).name, next(draft.counter))
             draft.use(feature)
@@ -61,6 +68,15 @@ def _helper_loop(draft, r, x, n):
                              f"s2sad.nondifferentiable({helper})")
     draft.emit(f"{g} = np.random.default_rng({r.randrange(1000)})")
     _loop(draft, r, a, i, f"{helper}({g})", x)
+
+
+def _counter_loop(draft, r, x, n):
+    a, i, helper, counts, scale = f"ca{n}", f"ci{n}", f"nc{n}", f"COUNTS{n}", f"SCALES{n}"
+    draft.box_helpers.append(
+        f"{counts} = {{'n': 0}}\n{scale} = {{'s': {r.choice((0.5, 1.5, 2.0))}}}\n\n\n"
+        f"def {helper}():\n    {counts}['n'] = {counts}['n'] % 3 + 1\n"
+        f"    return {counts}['n'] * 0.25\n\n\ns2sad.nondifferentiable({helper})")
+    _loop(draft, r, a, i, f"{helper}() * {scale}['s']", x)
 
 
 def _loop(draft, r, total, counter, made, x):

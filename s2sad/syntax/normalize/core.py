@@ -107,6 +107,8 @@ class NormalFunction:
     #: (parameter, location) of defaults the generated text cannot spell (they read a
     #: name the module does not hold): given at run time, refused in a written module
     unwritten_defaults: List[Any] = field(default_factory=list)
+    #: module state an opaque call changes, read here (see .opaque_state)
+    state_conflicts: List[Any] = field(default_factory=list)
 
 
 def normalize(parsed, callee=False, inline_helpers=False, kinds=None) -> NormalFunction:
@@ -340,7 +342,8 @@ class _Normalizer:
         return NormalFunction(self.parsed, new, self.params, self.namer,
                               self.module_names.free_names, self.helpers,
                               self.module_names.free_objects, self.module_names.free_sources,
-                              self.entry_checks, self.unwritten_defaults)
+                              self.entry_checks, self.unwritten_defaults,
+                              self.module_names.opaque.conflicts)
 
     def default(self, param, default):
         """The default of ``param`` in the generated function, as written (``k=K``: the

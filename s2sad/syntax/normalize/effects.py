@@ -224,19 +224,22 @@ def global_write(obj, _seen=None):
     ``nonlocal`` statement, an item or attribute written, or a changing method called,
     on a name it neither binds nor takes, a numpy function writing into an argument,
     or such a write in a user's function it calls."""
+    return next((words for words, _ in outside_writes(obj, _seen)), None)
+
+
+def outside_writes(obj, _seen=None):
+    """Each write :func:`global_write` describes, as ``(words, key)``: ``key`` is
+    ``("name", id(module globals), name)`` for a global rebound, ``("object", id(o))``
+    for an item, attribute or changing method of the module's or closure's object
+    ``o``, None where there is no such object (``nonlocal``, a numpy writer's argument
+    s2sad cannot name)."""
     seen = set() if _seen is None else _seen
     if not is_user_function(obj) or obj in seen:
-        return None
+        return
     seen.add(obj)
-    try:
-        fn = gastify.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
-    except (OSError, TypeError, SyntaxError, IndexError):
-        return None
-    if not isinstance(fn, gast.FunctionDef):   # (a lambda's line: ``f = lambda x: ...``)
-        lambdas = [n for n in nodes.walk(fn) if isinstance(n, gast.Lambda)]
-        if len(lambdas) != 1:
-            return None
-        fn = lambdas[0]
+    fn = _function_tree(obj)
+    if fn is None:
+        return
     local = {n.id for n in nodes.walk(fn) if isinstance(n, gast.Name)
              and not isinstance(n.ctx, gast.Load)} | {
         a.id for a in fn.args.args + fn.args.kwonlyargs}
@@ -246,28 +249,68 @@ def global_write(obj, _seen=None):
             node = node.value
         return isinstance(node, gast.Name) and node.id not in local and node.id
 
+    def key(name):
+        held = _free_value(obj, name)
+        return None if held is _ABSENT else ("object", id(held))
+
     for node in nodes.walk(fn):
         if isinstance(node, (gast.Global, gast.Nonlocal)):
-            return f"{type(node).__name__.lower()} {', '.join(node.names)}"
-        if isinstance(node, (gast.Subscript, gast.Attribute)) \
+            words = f"{type(node).__name__.lower()} {', '.join(node.names)}"
+            for name in node.names:
+                yield words, (("name", id(obj.__globals__), name)
+                              if isinstance(node, gast.Global) else None)
+        elif isinstance(node, (gast.Subscript, gast.Attribute)) \
                 and not isinstance(node.ctx, gast.Load) and outside(node.value):
-            return f"{outside(node.value)}[...] = ..."
-        if not isinstance(node, gast.Call):
-            continue
-        func = node.func
-        if isinstance(func, gast.Attribute) and func.attr in CHANGING_METHODS \
-                and outside(func.value) and not inspect.ismodule(
-                    obj.__globals__.get(outside(func.value))):
-            return f"{outside(func.value)}.{func.attr}(...)"
-        callee = resolve(func, lambda n: None if n in local else obj.__globals__.get(
-            n, getattr(builtins, n, None)))
-        if getattr(callee, "__name__", None) in NUMPY_WRITERS \
-                and (getattr(callee, "__module__", None) or "").startswith("numpy"):
-            return f"np.{callee.__name__}(...)"
-        inner = global_write(callee, seen) if callee is not None else None
-        if inner is not None:
-            return inner
-    return None
+            yield f"{outside(node.value)}[...] = ...", key(outside(node.value))
+        elif isinstance(node, gast.Call):
+            yield from _call_writes(obj, node, local, outside, key, seen)
+
+
+def _call_writes(obj, node, local, outside, key, seen):
+    """The writes of the call ``node`` in the user's function ``obj`` (see
+    :func:`outside_writes`)."""
+    func = node.func
+    if isinstance(func, gast.Attribute) and func.attr in CHANGING_METHODS \
+            and outside(func.value) and not inspect.ismodule(
+                obj.__globals__.get(outside(func.value))):
+        yield f"{outside(func.value)}.{func.attr}(...)", key(outside(func.value))
+        return
+    callee = resolve(func, lambda n: None if n in local else obj.__globals__.get(
+        n, getattr(builtins, n, None)))
+    if getattr(callee, "__name__", None) in NUMPY_WRITERS \
+            and (getattr(callee, "__module__", None) or "").startswith("numpy"):
+        first = node.args[0] if node.args else None
+        yield f"np.{callee.__name__}(...)", first is not None and outside(first) \
+            and key(outside(first)) or None
+    elif callee is not None:
+        yield from outside_writes(callee, seen)
+
+
+_ABSENT = object()
+
+
+def _free_value(obj, name):
+    """The value of the free name ``name`` of the function ``obj``: its closure's, else
+    its module's (``_ABSENT`` if neither holds it)."""
+    code = obj.__code__
+    if name in code.co_freevars and obj.__closure__:
+        try:
+            return obj.__closure__[code.co_freevars.index(name)].cell_contents
+        except ValueError:   # (an empty cell)
+            return _ABSENT
+    return obj.__globals__.get(name, _ABSENT)
+
+
+def _function_tree(obj):
+    """The function (or lambda) tree of the user's function ``obj``, or None."""
+    try:
+        fn = gastify.parse(textwrap.dedent(inspect.getsource(obj))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    if not isinstance(fn, gast.FunctionDef):   # (a lambda's line: ``f = lambda x: ...``)
+        lambdas = [n for n in nodes.walk(fn) if isinstance(n, gast.Lambda)]
+        return lambdas[0] if len(lambdas) == 1 else None
+    return fn
 
 
 class Effects:

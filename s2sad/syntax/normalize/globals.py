@@ -21,6 +21,7 @@ import gast
 from ...errors import UnsupportedSyntaxError
 from ..parse import record_path
 from ..source import composable, free_source
+from .opaque_state import OpaqueState
 
 
 class _NoCode:
@@ -39,6 +40,7 @@ class GlobalNames:
         self.free_names: Set[str] = set()
         self.free_objects: Dict[str, Any] = {}
         self.free_sources: Dict[str, Any] = {}
+        self.opaque = OpaqueState(normalizer)   # (state an opaque call changes)
 
     def use_global(self, name, node):
         """Record that the code reads the module's ``name``; an inlined helper may not
@@ -67,6 +69,7 @@ class GlobalNames:
                     f"tell them apart", node, hint=f"rename {name!r} in one of them")
             norm.helpers[name] = obj
             return
+        self.opaque.note(name, obj, node)
         if norm.parsed is not self.root and norm.parsed.globals is not self.root.globals:
             # a helper of another module: the name must mean one thing in the code
             # generated for both, and is read from the helper's module
