@@ -98,8 +98,11 @@ class _Taken:
         if isinstance(value, functools.partial):
             # (the values it holds: rows where its caller's code reads them, see
             # _default_places and _held_by_partial; a partial named on the command line
-            # reads them at each call, cli.partials)
-            self._took((module_name, path + (".func",)), value.func)
+            # reads them at each call, cli.partials); a bound method (MODEL.rhs, read as
+            # the partial of its function and object) has no .func: its __func__
+            held = _value_at(place)
+            step = ".__func__" if inspect.ismethod(held) else ".func"
+            self._took((module_name, path + (step,)), value.func)
             return
         function = getattr(value, "__func__", value)
         if not inspect.isfunction(function) or _library(function) \
@@ -193,13 +196,26 @@ class _Taken:
         return found
 
     def _partial_of(self, caller):
-        """``(module name, path, partial)`` of the partial whose caller is ``caller``."""
+        """``(module name, path, partial)`` of the partial whose caller is ``caller``: one
+        the code calls (a global), or one it gives to a helper (``euler(PS, y)``)."""
         for name, value in sorted(getattr(self.result, "free", {}).items()):
             if isinstance(value, functools.partial) and value.__dict__.get(CALLER) is caller:
                 reader, original = _reader(name, self.func, self.free_source)
                 place = self._name_place(reader, original, value)
                 if place is not None:
                     return place + (value,)
+        deps = getattr(self.result, "dependencies", None)
+        for root, scope, attrs, obj in (deps.paths if deps is not None else ()):
+            if not isinstance(obj, functools.partial) or obj.__dict__.get(CALLER) is not caller:
+                continue
+            if scope is self.func or scope is None:
+                scope = self.free_source.get(root, self.func)
+            place = None if isinstance(scope, types.ModuleType) else \
+                self._name_place(scope, root, None)
+            if place is not None:
+                path = place[1] + tuple("." + a for a in attrs)
+                if _value_at((place[0], path)) is obj:   # (not a bound method's partial)
+                    return place[0], path, obj
         return None
 
     def _set_defaults(self, args, places, user):

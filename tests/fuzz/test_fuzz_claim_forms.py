@@ -215,3 +215,17 @@ def test_a_global_list_in_arithmetic_is_refused_on_its_name(tmp_path, seed):
     outcome = _outcome(tmp_path, prog)
     assert (outcome.status, outcome.reason) == ("skip", "refused:list_arith"), \
         (outcome.reason, outcome.message)
+
+
+def test_module_partial_is_also_given_to_a_helper():
+    """module_partial gives the partial, or a method of a module-level object, to a helper
+    calling it (the written modules' bugs of cli_ps, cli_pk, cli_me), its argument always
+    differentiated."""
+    found = {"partial": 0, "method": 0}
+    for prog in _some():
+        for kind, pattern in (("partial", r"gh\d+\(PM\d+, (\w+)\)"),
+                              ("method", r"gh\d+\(MH\d+\.rhs, (\w+)\)")):
+            for name in re.findall(pattern, prog.source):
+                found[kind] += 1
+                assert name in {prog.params[i].name for i in prog.wrt}, prog.source
+    assert found["partial"] >= 3 and found["method"] >= 2, found

@@ -277,3 +277,36 @@ def test_a_rebound_partial_helper_and_a_default_s_global(tmp_path, skipped):
             assert "KD (a default of f was made of it) rebound" in message
     finally:
         loader.close()
+
+
+GIVES_HELPERS = ("GP0 = np.array([0.5, -1.0, 2.0])\n\n\ndef hp0(u, c):\n"
+                 "    return c * np.sin(u) + u * u\n\n\nPM0 = functools.partial(hp0, c=GP0)\n\n\n"
+                 "def gh0(fn, u):\n    v = u * 1.0\n    for i in range(2):\n"
+                 "        v = v + 0.1 * fn(v)\n    return v\n\n\nclass Mh0:\n"
+                 "    def __init__(self, c):\n        self.c = c\n\n    def rhs(self, u):\n"
+                 "        return self.c * np.sin(u) + u * u\n\n\nMH0 = Mh0(GP0)\n\n\n"
+                 "def f(x):\n    return np.sum(gh0(PM0, x)) + np.sum(gh0(MH0.rhs, x) * x)\n")
+
+
+def test_a_partial_and_a_method_given_to_a_helper(tmp_path):
+    """module_partial's forms given to a helper (gh0(PM0, x), gh0(MH0.rhs, x)): the written
+    modules agree with finite differences (the method was refused, ReboundNameError
+    naming MH0.rhs.func) and the partial rebound to other values raises ReboundNameError
+    (the module gave the old gradient)."""
+    prog = _program(GIVES_HELPERS, [X], (0,))
+    prog = Program(0, prog.source.replace("import numpy as np\n",
+                                          "import functools\nimport numpy as np\n", 1),
+                   prog.params, prog.wrt, prog.output, prog.features)
+    (tmp_path / "all").mkdir()
+    outcome = _check(tmp_path / "all", prog)
+    assert outcome.status == "pass", outcome
+    loader = fuzz._Loader(str(tmp_path))
+    try:
+        f = loader.load(prog.source, "s0").f
+        api = cli_mode.CliApi(prog, f)
+        for flavor in ("value_and_grad", "vjp", "jvp"):
+            found = cli_mode._check_helper_rebound(api, prog, f, flavor,
+                                                   np.random.default_rng(0), cli_mode.CHECKS)
+            assert found is None, (flavor, found)
+    finally:
+        loader.close()

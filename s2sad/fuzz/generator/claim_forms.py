@@ -348,8 +348,10 @@ def _called_partial(draft, r):
 
 def _module_partial(draft, r):
     """A module-level partial of a helper holding a global's value (an array or a number,
-    by keyword or by position), called by ``f``: its values are read from the partial
-    (the ``cli`` mode changes the array in place and rebinds the partial)."""
+    by keyword or by position), called by ``f`` or given to a helper calling it
+    (``gh0(PM0, x)``), or a method of a module-level object holding it given to that
+    helper (``gh0(MH0.rhs, x)``): its values are read from the partial (the ``cli`` mode
+    changes the array in place and rebinds the partial)."""
     params = float_params(draft, (S, V))
     if not params:
         return
@@ -361,8 +363,22 @@ def _module_partial(draft, r):
     else:
         made = f"def hp{n}(c, u):\n    return c * np.sin(u) + u * u\n\n\n" \
                f"PM{n} = functools.partial(hp{n}, GP{n})"
+    given = r.random()
+    term = f"PM{n}({x})"
+    if given < 0.45:   # (given to a helper: the partial, or a bound method)
+        made += f"\n\n\ndef gh{n}(fn, u):\n    v = u * 1.0\n    for i in range(2):\n" \
+                f"        v = v + 0.1 * fn(v)\n    return v"
+        term = f"gh{n}(PM{n}, {x})"
+        # (differentiated: a helper given a function in a call carrying no derivative is
+        # another bug, a written module's NameError, left to its own task)
+        draft.always_wrt.add(x)
+    if given < 0.15:
+        made += f"\n\n\nclass Mh{n}:\n    def __init__(self, c):\n        self.c = c\n\n" \
+                f"    def rhs(self, u):\n        return self.c * np.sin(u) + u * u\n\n\n" \
+                f"MH{n} = Mh{n}(GP{n})"
+        term = f"gh{n}(MH{n}.rhs, {x})"
     draft.box_helpers.append(made)
-    _bind(draft, "mpa", f"PM{n}({x})", "module_partial")
+    _bind(draft, "mpa", term, "module_partial")
 
 
 #: the writes of ``nested_writer``'s local function into ``r`` (its argument ``v``: an
