@@ -101,3 +101,19 @@ def test_hint_spelling_works():
         return s
 
     assert np.allclose(s2sad.grad(fixed)(X.copy()), [9.0, 6.0])
+
+
+def test_method_writing_self_of_a_parameter_object_is_refused():
+    """``c.tick()`` of a parameter's object writing ``self.n``, ``c.n`` read after it:
+    grad gave 3 * 4 = 12 (the last call's), central differences 2 + 3 + 4 = 9."""
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        s2sad.grad(m.param_method)(X.copy(), m.Counter())
+    text = str(info.value)
+    assert "opaque_writes24.py:" in text and "Counter.tick" in text and "'c.n'" in text
+
+
+def test_method_reading_a_parameter_object_is_not_refused():
+    c = m.Counter()
+    got = s2sad.grad(m.param_method_reads)(X.copy(), c)
+    ref = _fd_grad(lambda x: m.param_method_reads(x, m.Counter()), X.copy())
+    assert np.allclose(got, ref, atol=1e-6) and np.allclose(ref, [3.0, 3.0])

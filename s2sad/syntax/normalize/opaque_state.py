@@ -7,8 +7,8 @@ so).  A name denoting a user's function may be an opaque call: one with a rule
 runs as it is; a helper without one runs as it is where its result carries no
 derivative.  Its source tells what it writes outside itself
 (``effects.outside_writes``: a global rebound, an item or attribute of a module's
-object, a changing method of one), and, conservatively, :func:`unattributed`: a write
-it cannot place (through a local alias, ``out=``, ``setattr``, a writing helper) goes
+object, a changing method of one), and, conservatively for one with a rule,
+:func:`unattributed`: a write it cannot place (through a local alias, ``out=``, ``setattr``, a writing helper) goes
 into every mutable module object it reads.  A method writing into a parameter
 (``self.n += 1``) changes every module object of its class.  A function with a rule
 writing into a parameter (:func:`param_write`) is refused at its read in reverse mode
@@ -64,7 +64,10 @@ class OpaqueState:
                     f"make {obj.__name__} return the new value and assign it (a = "
                     f"{obj.__name__}(a)), or write into a copy inside it"), False))
             new = {}
-            for words, key in list(outside_writes(obj)) + unattributed(obj):
+            # (an unattributed write only of a function s2sad never sees into: a
+            # helper's own local writes are followed where its body is inlined)
+            for words, key in list(outside_writes(obj)) + (
+                    unattributed(obj) if ruled else []):
                 if key is not None and key not in self.writers:
                     new[key] = self.writers[key] = (obj.__name__, words, ruled)
             for keys, read, location in self.reads:
@@ -81,12 +84,23 @@ class OpaqueState:
         self.reads.append((keys, name, location))
         self._check(keys, name, location, self.writers)
 
+    def note_object(self, name, cls, node):
+        """The walk reads ``name`` (``c.n``), an attribute of a parameter's object of
+        the user's class ``cls``."""
+        keys = {("instance", id(cls))}
+        location = self.norm.parsed.location(node)
+        self.reads.append((keys, name, location))
+        self._check(keys, name, location, self.writers)
+
     def note_method(self, path, cls, func, node):
         """The walk reads ``Cls.m`` (``path``) of the user's class ``cls``, the function
-        ``func``: a call ``G.m()`` of a module object ``G`` is read so; when ``func``
-        writes into a parameter (``self.n += 1``), every module object of ``cls`` the
-        function reads counts as written."""
-        words = is_user_function(func) and param_write(func)
+        ``func``: a call ``G.m()`` of a module object ``G`` (or ``p.m()`` of a
+        parameter's) is read so; when ``func`` writes into its first parameter
+        (``self.n += 1``), every object of ``cls`` the function reads (a module's, or
+        an attribute of a parameter's: :meth:`note_object`) counts as written."""
+        if isinstance(inspect.getattr_static(cls, path[-1], None), staticmethod):
+            return   # (its first parameter is no object of the class)
+        words = is_user_function(func) and param_write(func, first=True)
         key = ("instance", id(cls))
         if words and key not in self.writers:
             self.writers[key] = (".".join(path), words, registry.lookup(func) is not None)
@@ -120,14 +134,15 @@ def refuse(normal, reverse):
             raise UnsupportedSyntaxError(message, location, hint=hint)
 
 
-def param_write(obj):
+def param_write(obj, first=False):
     """Words for a write of the user's function ``obj`` into a parameter (``a[...] =
     ...``, ``a += ...`` of a parameter not rebound to a new value, a changing method,
     ``out=``, ``setattr``), or None."""
     fn = _function_tree(obj)
     if fn is None or isinstance(fn, gast.Lambda):
         return None
-    params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    params = {a.id for a in (fn.args.args[:1] if first else
+                             fn.args.args + fn.args.kwonlyargs)}
     fresh = set(fresh_updates(fn, params))
     for node in nodes.walk(fn):
         if isinstance(node, (gast.Subscript, gast.Attribute)) \
