@@ -112,11 +112,14 @@ class GlobalNames:
         except KeyError:
             raise norm.undefined(root, node) from None
         self.use_global(root, node)
+        owner = obj
         for part in path[1:]:
             try:
                 obj = getattr(obj, part)
             except AttributeError:
                 raise norm.error(f"{'.'.join(path)} does not exist", node) from None
+        if len(path) == 2 and isinstance(owner, type):   # (Cls.m: G.m() is read so)
+            self.opaque.note_method(path, owner, obj, node)
         record_path(root, norm.parsed.func, path[1:], obj)   # rules are chosen by identity
         return composable(obj)
 

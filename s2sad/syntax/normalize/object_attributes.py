@@ -42,6 +42,9 @@ def object_attribute(norm, owner, node):
         return None
     read = gast.Attribute(value=owner, attr=node.attr, ctx=gast.Load())
     anno.set(read, anno.OBJECT_ATTRIBUTE, node)
+    kind = norm.object_classes.get(owner.id) if owner.__class__ is gast.Name else None
+    if kind is not None:   # (a method of its class writing self: see .opaque_state)
+        norm.module_names.opaque.note_object(f"{owner.id}.{node.attr}", kind.cls, node)
     return read
 
 
