@@ -794,6 +794,9 @@ CONSTRUCT_SIGNS.update({
                         r"\n {12}print\('skip', i\d+\)"],
     "list_arith": [r"\n\s+sl\d+ = \[", r"la\d+ = .*\(sl\d+ \* [xyz]\)",
                    r"la\d+ = .*\(sl\d+ / \(1\.0 \+ "],
+    # a module-level partial called, or given to a helper (claim_forms.py)
+    "module_partial": [r"\nPM\d+ = functools\.partial\(hp\d+, (c=)?GP\d+\)",
+                       r"\n    mpa\d+ = "],
     "called_partial": [r"\n\s+pt\d+ = functools\.partial\(lambda ",
                        r"functools\.partial\(np\.multiply, 0\.5\)\(",
                        r"functools\.partial\(np\.sum, axis=0\)\(",
@@ -866,9 +869,9 @@ CONSTRUCT_SIGNS.update({
                              r"na\d+ = sum\(\[.*nh\d+\(ng\d+\).* for ni\d+ in range\(3\)\]\)"],
     "nondiff_counter_in_loop": [r"\ns2sad\.nondifferentiable\(nc\d+\)\n",
                                 r"COUNTS\d+\['n'\] = COUNTS\d+\['n'\] % 3 \+ 1",
-                                r"\n\s+for ci\d+ in range\(3\):\n\s+ca\d+e = nc\d+\(\) \* SCALES",
-                                r"\n\s+while ci\d+ < 3:\n\s+ca\d+ = ca\d+ \+ .*nc\d+\(\)",
-                                r"ca\d+ = sum\(\[.*nc\d+\(\).* for ci\d+ in range\(3\)\]\)"],
+                                r"\n\s+for ci\d+ in range\(3\):\n\s+nk\d+e = nc\d+\(\) \* SCALES",
+                                r"\n\s+while ci\d+ < 3:\n\s+nk\d+ = nk\d+ \+ .*nc\d+\(\)",
+                                r"nk\d+ = sum\(\[.*nc\d+\(\).* for ci\d+ in range\(3\)\]\)"],
     # forms a README-only user found refused (function_forms.py)
     "function_argument": [r"fs\d+\(fr\d+, ", r"fa\d+\(np\.\w+, ", r"fw\d+\(fr\d+, ",
                           r"def fd\d+\(y, c, g=fr\d+\)"],

@@ -12,6 +12,7 @@ from feature_checks import (PLAIN, assert_global_stream_untouched,
                             assert_programs_without_are_unchanged, probe_outcome, programs_using,
                             statuses)
 from s2sad import fuzz
+from s2sad.fuzz.refusal_tables import MUST_REFUSE, REFUSED_BY_DESIGN
 from s2sad.fuzz.generator import item_forms
 
 FEATURES = item_forms.FEATURES + ("module_from_import",)
@@ -30,7 +31,8 @@ def test_the_forms_leave_the_shared_stream_alone():
 #: beside these forms since, nor the features refused in some mode by design: must-refuse
 #: views, recursive helpers in second order)
 BESIDE = fuzz.ALL_FEATURES - {"foreign_arg", "maybe_view_write", "unseen_view_write",
-                              "overwrite_position", "recursive_containers", "module_closure"}
+                              "overwrite_position", "recursive_containers", "module_closure"} \
+    - REFUSED_BY_DESIGN - MUST_REFUSE   # (drawn beside, their refusals would hide the form)
 
 
 @pytest.mark.parametrize("feature", FEATURES)

@@ -71,7 +71,7 @@ def _helper_loop(draft, r, x, n):
 
 
 def _counter_loop(draft, r, x, n):
-    a, i, helper, counts, scale = f"ca{n}", f"ci{n}", f"nc{n}", f"COUNTS{n}", f"SCALES{n}"
+    a, i, helper, counts, scale = f"nk{n}", f"ci{n}", f"nc{n}", f"COUNTS{n}", f"SCALES{n}"
     draft.box_helpers.append(
         f"{counts} = {{'n': 0}}\n{scale} = {{'s': {r.choice((0.5, 1.5, 2.0))}}}\n\n\n"
         f"def {helper}():\n    {counts}['n'] = {counts}['n'] % 3 + 1\n"
