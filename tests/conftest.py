@@ -100,7 +100,7 @@ def pytest_collection_modifyitems(config, items):
     root = Path(__file__).resolve().parent.parent
     first = set()
     for item in items:
-        file = Path(str(item.fspath)).resolve().relative_to(root).as_posix()
+        file = Path(item.path).resolve().relative_to(root).as_posix()
         sweep = (file, getattr(item, "originalname", item.name))
         every = SAMPLED.get(sweep)
         if every is None or sweep not in first:
