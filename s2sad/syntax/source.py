@@ -562,7 +562,7 @@ LIBRARIES = frozenset({"numpy", "scipy", "sklearn", "pandas", "jax", "jaxlib", "
                        "tensorflow", "numba", "dask", "cupy", "autograd", "statsmodels",
                        "sympy", "numexpr", "xarray", "s2sad"})
 _STDLIB = getattr(sys, "stdlib_module_names", None)   # Python 3.10 and newer
-_STDLIB_DIR = os.path.normcase(os.path.realpath(sysconfig.get_paths()["stdlib"]))
+STDLIB_DIR = os.path.normcase(os.path.realpath(sysconfig.get_paths()["stdlib"]))
 
 
 def is_library_function(obj):
@@ -576,7 +576,7 @@ def is_library_function(obj):
         return top in _STDLIB
     code = getattr(obj, "__code__", None)   # Python 3.9: by the file's directory
     path = os.path.normcase(os.path.realpath(code.co_filename)) if code else ""
-    return path.startswith(_STDLIB_DIR + os.sep) and "site-packages" not in path
+    return path.startswith(STDLIB_DIR + os.sep) and "site-packages" not in path
 
 
 def is_user_function(obj):

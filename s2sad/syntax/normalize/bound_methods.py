@@ -16,6 +16,7 @@ spelling that works, ``Model.act(self, x)``.
 
 import ast
 import inspect
+import os
 import sys
 
 import gast
@@ -24,7 +25,7 @@ from ...rules import registry
 from .. import nodes
 from ...analysis.kind_lattice import users_module
 from ..class_attributes import class_function
-from ..source import record_path
+from ..source import STDLIB_DIR, record_path
 
 
 #: the packages whose objects' methods are theirs to define (rules, refusals)
@@ -198,8 +199,22 @@ def _own_module(name):
     ``kind_lattice.users_module``), Python's own, nor one installed as a package."""
     module = sys.modules.get(name)
     where = getattr(module, "__file__", None) or ""
-    return users_module(name) and name.partition(".")[0] not in sys.stdlib_module_names \
+    return users_module(name) and not _python_s_own(name.partition(".")[0]) \
         and "site-packages" not in where and "dist-packages" not in where
+
+
+def _python_s_own(top):
+    """Whether the top-level module ``top`` is Python's standard library's (Python 3.9,
+    which has no ``sys.stdlib_module_names``: a built-in module, or one in the standard
+    library's directory)."""
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is not None:
+        return top in names
+    if top in sys.builtin_module_names:
+        return True
+    where = getattr(sys.modules.get(top), "__file__", None) or ""
+    path = os.path.normcase(os.path.realpath(where)) if where else ""
+    return path.startswith(STDLIB_DIR + os.sep) and "site-packages" not in path
 
 
 def _reached_classes(parsed):
