@@ -10,6 +10,12 @@ of any other type, the key is varied (depends on a parameter in ``wrt``) and the
 is useful (reaches an output), the read is refused, located, naming the object and the
 spelling that is differentiated.  (``np.r_[a, u, b]`` without slices or strings is no
 item by then: ``syntax.item_calls`` made it a call.)
+
+Where the object is not known when the code is made (a parameter's attribute, a loop's
+item, an item of a local container, either branch of a conditional), the read is
+checked when the code runs instead: ``refuse_differentiated_object_items`` returns those
+reads, and the sweeps put ``ensure_plain_item(obj, key, file, line, column)``
+(``runtime.guards``) before each.
 """
 
 import collections
@@ -35,27 +41,33 @@ def refuse_differentiated_object_items(primal, varied, useful, parsed, kinds=Non
     (``varied(name)``) and whose target is useful (``useful(name)``).  ``OBJ`` is followed
     through the locals assigned once (``t = MODEL.table``, ``t = TABS[0]``, an inlined
     method's ``self``) to a module's object, or is a parameter given an object of a class
-    of the user's (``kinds``: the parameters' kinds of the call)."""
+    of the user's (``kinds``: the parameters' kinds of the call).
+
+    Returns ``{id(read): read}``, the other reads of that form (varied key, useful
+    target), whose object is not known now: checked when the code runs."""
     statements = list(flatten(primal))
     reads = [s for s in statements if s.__class__ is gast.Assign
              and s.targets[0].__class__ is gast.Name and s.value.__class__ is gast.Subscript]
     if not reads:
-        return
+        return {}
     stores = collections.Counter(n.id for s in statements for n in nodes.walk(s)
                                  if n.__class__ is gast.Name and not isinstance(n.ctx, gast.Load))
     once = {s.targets[0].id: s.value for s in statements if s.__class__ is gast.Assign
             and len(s.targets) == 1 and s.targets[0].__class__ is gast.Name
             and stores[s.targets[0].id] == 1}
     params = {a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs}
+    unknown = {}
     for stmt in reads:
         item = stmt.value
-        keys = sorted(n for n in names_in(item.slice) if varied(n))
+        keys = sorted(n for n in names_in(item.slice) if varied(n) and not _integral(once.get(n)))
         if not keys or not useful(stmt.targets[0].id):
             continue
         found = _object_of(item.value, parsed, once, stores, params, kinds or {}, 8)
-        if found is None or _read_through(found[1]):
-            continue
-        raise _refusal(parsed, stmt, found[0], found[1], keys[0])
+        if found is None:
+            unknown[id(stmt)] = stmt
+        elif not _read_through(found[1]):
+            raise _refusal(parsed, stmt, found[0], found[1], keys[0])
+    return unknown
 
 
 def _object_of(expr, parsed, once, stores, params, kinds, depth):
@@ -98,6 +110,29 @@ def _object_of(expr, parsed, once, stores, params, kinds, depth):
             return None if obj is None else (".".join([base[0], *spelled[1]]), obj)
     obj = _resolved(parsed, spelled)
     return None if obj is None else (".".join([spelled[0], *spelled[1]]), obj)
+
+
+#: the dtypes an integer cast names (``v.astype(int)`` is ``np.array(v, int)`` by then)
+_INTEGRAL = frozenset(("int", "bool", "int8", "int16", "int32", "int64", "intp", "uint8",
+                       "uint16", "uint32", "uint64", "bool_", "integer"))
+
+
+def _integral(value):
+    """Whether ``value``, what a key's name is bound to once, is an integer for sure: a
+    cast to an integer dtype (``np.array(v, int)``, ``v.astype(np.int64)``) or ``int(v)``:
+    its derivative is zero, and an item read with it is constant where it is."""
+    if value is None or value.__class__ is not gast.Call:
+        return False
+    func = nodes.dotted_parts(value.func)
+    if func is None:
+        return False
+    name = func[1][-1] if func[1] else func[0]
+    if name in ("int", "len") and not value.keywords and len(value.args) == 1:
+        return True
+    dtype = value.args[1] if name in ("array", "asarray") and len(value.args) == 2 else next(
+        (k.value for k in value.keywords if k.arg == "dtype"), None)
+    spelled = None if dtype is None else nodes.dotted_parts(dtype)
+    return spelled is not None and (spelled[1][-1] if spelled[1] else spelled[0]) in _INTEGRAL
 
 
 class _Instance:

@@ -38,7 +38,7 @@ _BUILTINS = frozenset({"len", "range", "reversed", "float", "int", "abs", "min",
 # overwritten, add_item... index arrays; add_tree, times_bar... index containers in loops
 # numba would compile unchecked here: they are inlined)
 _HELPERS = frozenset({
-    "check_bound", "check_not_shared", "ensure_same_kind", "clip_lower_mask", "clip_mask", "clip_upper_mask",
+    "check_bound", "check_not_shared", "ensure_same_kind", "ensure_plain_item", "clip_lower_mask", "clip_mask", "clip_upper_mask",
     "power_log", "power_slope", "quotient_slope", "tie_mask", "xlogy", "finite_mask", "sinc_slope",
     "broadcast_like", "writable_copy", "xdivy", "ensure_scalar_output", "scalar_checked",
     "transpose_bar", "mT", "unshared", "ensure_real_target", "dot_lhs_bar", "dot_rhs_bar",

@@ -59,7 +59,7 @@ nondifferentiable(tape_push, tape_pop)
 registry.declare(tape_pop, fresh=True)   # (each pop its own value, in a loop each trip's)
 # run-time checks of Python's semantics (an unbound name, an in-place update)
 nondifferentiable(rt.check_bound, rt.check_not_inplace, rt.check_not_shared, rt.UNBOUND,
-                  rt.check_unpacked, rt.check_item_alone)
+                  rt.check_unpacked, rt.check_item_alone, rt.ensure_plain_item)
 nondifferentiable(rt.check_item_update)
 nondifferentiable(rt.shape_of, rt.size_of, rt.mean_count)
 nondifferentiable(rt.call_writing)   # (only where no derivative goes through the call)

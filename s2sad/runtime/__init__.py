@@ -24,6 +24,7 @@ from .adjoints_linalg import (full_length_part, norm_fourth, norm_hvp,  # noqa: 
 from .checks import (UNBOUND, check_bound, check_item_alone, check_item_update,  # noqa: F401
                       check_in_place, check_not_inplace, check_not_shared, check_real_result,
                       check_unpacked, source_location)
+from .object_items import ensure_plain_item  # noqa: F401
 from .adjoints_core import (beyond_order, concatenate_parts, cumprod_bar_dot2,  # noqa: F401
                             cumprod_dot2, cumprod_dot3, diff_slot, ediff1d_slot, mean_bar_bar,
                             power_cross_da, power_cross_db, power_log_cross_da, prod_bar_x_dot2,
@@ -132,6 +133,6 @@ __all__ = [
     "dict_entries", "dict_entries_bar", "dict_entries_dot", "UNBOUND", "check_bound",
     "check_not_inplace", "check_in_place", "check_not_shared", "check_unpacked",
     "check_real_result",
-    "check_item_alone",
+    "check_item_alone", "ensure_plain_item",
     "check_item_update", "size_of", "mean_count", "random_draw",
 ]

@@ -407,3 +407,14 @@ def statements(body):
             if isinstance(block, list):
                 stack.extend(reversed(block))
     return found
+
+
+def index_expr(index):
+    """An index as an expression usable as a call argument (slices become slice())."""
+    if isinstance(index, gast.Slice):
+        parts = [index.lower, index.upper, index.step]
+        return call(builtin("slice"), [clone(p) if p is not None else const(None)
+                                       for p in parts])
+    if isinstance(index, gast.Tuple):
+        return tuple_([index_expr(e) for e in index.elts])
+    return clone(index)

@@ -115,14 +115,15 @@ def forward(nf, wrt, tangent_outputs=None, name=None, calls=None, tangent_params
     facts = forward_facts(primal, wrt, out_atoms, dict(kinds or {}), nf.params)
     refuse_products_of_sequences(primal, facts.kinds, facts.varied.__contains__, nf.parsed)
     # (forward mode: any read of a varied object's attribute, a tangent would be dropped)
-    refuse_differentiated_object_items(primal, facts.varied.__contains__, bool, nf.parsed,
-                                       kinds)
+    item_checks = refuse_differentiated_object_items(primal, facts.varied.__contains__, bool,
+                                                     nf.parsed, kinds)   # (checked when run)
     refuse_differentiated_attributes(primal, facts.varied.__contains__, bool, nf.parsed,
                                      kinds, need="tangent")
     env = TangentEnv(nf.namer, facts.sensitive, dict(getattr(nf, "helpers", None) or {}))
     params = _seed(env, wrt, tangent_params)
     comments = []
-    out = ForwardSweep(nf.parsed, primal, env, facts, calls, jvp_for, comments).block(primal)
+    out = ForwardSweep(nf.parsed, primal, env, facts, calls, jvp_for, comments,
+                       item_checks).block(primal)
     body = _finish(nf, env, out, out_atoms, tangent_outputs, params, comments)
     return Generated(node=_function(nf, name, body, params, tangent_params, signature),
                      comments=comments,

@@ -41,16 +41,18 @@ class ForwardSweep:
     tangent environment; ``facts``: the function's ForwardFacts; ``calls``: the
     module's CallGraph (a new one when None); ``jvp``: the service giving a user
     function's jvp (``jvp(calls, func, wrt, site, arity, kinds)``); ``comments``:
-    the list the source comments are collected in.
+    the list the source comments are collected in; ``item_checks``: the ids of the item
+    reads checked when the code runs (``analysis.object_items``).
     """
 
-    def __init__(self, parsed, primal, env, facts, calls, jvp, comments):
+    def __init__(self, parsed, primal, env, facts, calls, jvp, comments, item_checks=()):
         self.parsed = parsed
         self.env = env
         self.facts = facts
         self.calls = calls if calls is not None else CallGraph()
         self.jvp = jvp
         self.comments = comments
+        self.item_checks = item_checks
         # (a list changed in place is changed in a loop: none in straight-line code)
         self.in_place = {} if facts.straight else in_place_appends(primal, sets=True)
         # {id(template): template} of the tangent rules whose free names are bound and
@@ -144,6 +146,9 @@ class ForwardSweep:
         if isinstance(target, gast.Name):
             self.assign(stmt, target.id, stmt.value, out)
             value = stmt.value
+            if id(stmt) in self.item_checks:   # y = obj[key]: see runtime.object_items
+                out.insert(0, data.dtype_check(self, stmt, "ensure_plain_item", [
+                    value.value, nodes.index_expr(value.slice)]))
             if anno.get(value, anno.IN_PLACE) and isinstance(value.left, gast.Name) \
                     and value.left.id not in self.facts.scalars:
                 # x += v on an integer array: numpy refuses a float result in place

@@ -14,7 +14,7 @@ import numba  # noqa: F401  (this package is numba's: without it, the import fai
 from .bounds import check_index, check_index_in_loop, check_indexes  # noqa: F401 (written
 # by the numba target where it proves a function's indexes: not runtime helpers of numpy's)
 from .checks import (check_bound, check_integers, check_not_shared,  # noqa: F401
-                     ensure_same_kind,
+                     ensure_plain_item, ensure_same_kind,
                      float64_arguments, written_back)   # (the CLI's
 # module wrappers call them; not runtime helpers generated code calls)
 from .calls import run_compiled  # noqa: F401 (the CLI's module wrappers call it, as those)
@@ -48,7 +48,7 @@ from .trees import (add_items, add_tree, item_bar, iterable_bar, loop_items_bar,
                     scalar_checked, times_bar, tree_like, unpacked_bar, zeros_tree)
 
 __all__ = [
-    "check_bound", "check_not_shared", "ensure_same_kind", "check_in_place", "check_not_inplace",
+    "check_bound", "check_not_shared", "ensure_same_kind", "ensure_plain_item", "check_in_place", "check_not_inplace",
     "clip_lower_mask", "clip_mask", "clip_upper_mask", "power_log", "power_slope", "tie_mask",
     "xlogy", "quotient_slope",
     "add_at", "add_at_key", "add_into", "cast_bar", "copy_of", "ensure_real_target", "getitem_bar", "mT",

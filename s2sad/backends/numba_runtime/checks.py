@@ -1,6 +1,8 @@
-"""numba versions of two checks generated code makes as it runs: ``check_bound`` (a name
-read after a loop that may have run no trip) and ``ensure_same_kind`` (``x *= v`` where
-``x`` may be an integer array).
+"""numba versions of three checks generated code makes as it runs: ``check_bound`` (a
+name read after a loop that may have run no trip), ``ensure_same_kind`` (``x *= v`` where
+``x`` may be an integer array) and ``ensure_plain_item`` (an item read with a key
+carrying a derivative: in numba code the object is an array, a tuple or a list, whose
+items are read through the container, so the check holds).
 
 ``check_bound`` takes, in numba code, the *flag* the numba target keeps beside a name
 that may hold no value (``i_set``; see ``backends.numba_target``), where the numpy code
@@ -18,6 +20,7 @@ from numba.extending import overload
 
 from ...runtime import checks as _numpy_checks
 from ...runtime import guards as _numpy_guards
+from ...runtime import object_items as _numpy_items
 from .indexing import may_share
 from .kinds import is_array, is_leaf
 from .refusals import literal, refusal, refusal_unknown
@@ -38,6 +41,18 @@ def check_not_shared(written, other, message, hint, filename, line, column):
 def ensure_same_kind(array, value, filename, line, column):
     """:func:`s2sad.runtime.ensure_same_kind` (numba: see the module)."""
     return _numpy_guards.ensure_same_kind(array, value, filename, line, column)
+
+
+def ensure_plain_item(obj, key, filename, line, column):
+    """:func:`s2sad.runtime.ensure_plain_item` (numba: see the module)."""
+    return _numpy_items.ensure_plain_item(obj, key, filename, line, column)
+
+
+@overload(ensure_plain_item, inline="always")
+def _ensure_plain_item(obj, key, filename, line, column):
+    if not (is_array(obj) or isinstance(obj, (types.BaseTuple, types.List))):
+        return None   # (no other object reaches numba code)
+    return lambda obj, key, filename, line, column: True
 
 
 @overload(check_bound, prefer_literal=True, inline="always")

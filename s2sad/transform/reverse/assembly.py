@@ -81,9 +81,10 @@ class ReverseFunction:
                                  dict(kinds or {}), self.parsed, ranks, accumulators, float64)
         refuse_products_of_sequences(primal, facts.kinds, facts.activity.is_active,
                                      self.parsed)
-        refuse_differentiated_object_items(primal, facts.activity.varied.__contains__,
-                                           facts.activity.useful.__contains__, self.parsed,
-                                           kinds)
+        # (the reads whose object is known only when the code runs: checked then)
+        self.item_checks = refuse_differentiated_object_items(
+            primal, facts.activity.varied.__contains__, facts.activity.useful.__contains__,
+            self.parsed, kinds)
         refuse_differentiated_attributes(primal, facts.activity.varied.__contains__,
                                          facts.activity.useful.__contains__, self.parsed,
                                          kinds)
@@ -173,7 +174,8 @@ class ReverseFunction:
                     f"internal: the backward sweep needs an earlier version of a list "
                     f"changed in place ({sorted(chain & saved)[0]!r})")
         # the forward sweep is made once the backward sweep said what each loop saves
-        sweep = ForwardSweep(self.env, self.facts, self.parsed, self.tape, saves)
+        sweep = ForwardSweep(self.env, self.facts, self.parsed, self.tape, saves,
+                             self.item_checks)
         forward = sweep.forward_block(self.primal, then=after_forward)
         for check in reversed(self.nf.entry_checks):   # before anything reads an argument
             self.env.helper("ensure_unshared")

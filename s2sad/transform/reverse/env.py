@@ -279,15 +279,3 @@ def is_call_of(node, dotted):
             return False
         func = func.value
     return isinstance(func, gast.Name) and func.id == parts[0]
-
-
-def index_expr(index):
-    """An index as an expression usable as a call argument (slices become slice())."""
-    if isinstance(index, gast.Slice):
-        parts = [index.lower, index.upper, index.step]
-        return nodes.call(nodes.builtin("slice"),
-                          [nodes.clone(p) if p is not None else nodes.const(None)
-                           for p in parts])
-    if isinstance(index, gast.Tuple):
-        return nodes.tuple_([index_expr(e) for e in index.elts])
-    return nodes.clone(index)

@@ -18,18 +18,19 @@ from ...analysis.ops import assigned_in
 from ...syntax import anno, nodes
 from ..common import comment, describe, source_of
 from .loops import carried_copies_start, top_level_targets
-from .env import index_expr
 
 
 class ForwardSweep:
     """The forward sweep of a function (see the module docstring)."""
 
-    def __init__(self, env, facts, parsed, tape, saves):
+    def __init__(self, env, facts, parsed, tape, saves, item_checks=()):
         self.env = env
         self.facts = facts
         self.parsed = parsed
         self.tape = tape
         self.saves = saves   # id(loop) -> the names it saves (the backward sweep's choice)
+        # the ids of the item reads checked when the code runs (analysis.object_items)
+        self.item_checks = item_checks
 
     def forward_block(self, stmts, last=None, then=()):
         """The primal statements with comments, and pushes at the end of loop bodies;
@@ -80,7 +81,9 @@ class ForwardSweep:
                     out.append(nodes.expr_stmt(nodes.call(
                         nodes.attr(nodes.name(self.tape), "push"),
                         [nodes.call(self.env.helper("overwritten"),
-                                    [nodes.clone(target.value), index_expr(target.slice)])])))
+                                    [nodes.clone(target.value), nodes.index_expr(target.slice)])])))
+                elif id(stmt) in self.item_checks:
+                    out.append(self.real_target_check(stmt, "ensure_plain_item"))
                 elif isinstance(stmt, gast.Assign) and anno.get(stmt.value, anno.IN_PLACE) \
                         and isinstance(stmt.value.left, gast.Name) \
                         and stmt.value.left.id not in self.facts.scalars:
@@ -110,12 +113,15 @@ class ForwardSweep:
     def real_target_check(self, stmt, helper="ensure_real_target"):
         """``ensure_real_target(x, file, line, column)`` before ``x[i] = v`` with an active
         ``v``: a write into an integer or bool array is refused when the code runs; and
-        ``ensure_same_kind(x, v, ...)`` before ``x_1 = x + v`` from ``x += v``."""
+        ``ensure_same_kind(x, v, ...)`` before ``x_1 = x + v`` from ``x += v``;
+        ``ensure_plain_item(obj, key, ...)`` before ``y = obj[key]`` (see runtime.object_items)."""
         site = source_of(stmt)
         where = (site.filename, site.line, site.column + 1) if site is not None else (
             self.parsed.filename, self.parsed.node.lineno, 1)
         if helper == "ensure_real_target":
             args = [nodes.clone(stmt.targets[0].value)]
+        elif helper == "ensure_plain_item":
+            args = [nodes.clone(stmt.value.value), nodes.index_expr(stmt.value.slice)]
         else:
             args = [nodes.clone(stmt.value.left), nodes.clone(stmt.value.right)]
         return nodes.expr_stmt(nodes.call(

@@ -16,7 +16,6 @@ import gast
 from ...analysis import kinds as kinds_
 from ...optimize import fold
 from ...syntax import nodes
-from .env import index_expr
 
 
 class SubscriptAdjoints:
@@ -58,10 +57,10 @@ class SubscriptAdjoints:
                 # an adjoint of the sweep's own gets g at index in place (O(1), not a
                 # new list per read: a loop reading every item stays linear)
                 out.append(nodes.assign(current.id, nodes.call(self.env.helper("add_item"), [
-                    nodes.name(current.id), index_expr(index), nodes.clone(g)])))
+                    nodes.name(current.id), nodes.index_expr(index), nodes.clone(g)])))
                 return
             self.env.accumulate(primal, nodes.call(self.env.helper("item_bar"), [
-                nodes.name(primal), index_expr(index), nodes.clone(g)]), out)
+                nodes.name(primal), nodes.index_expr(index), nodes.clone(g)]), out)
             return
         g = nodes.clone(g)
         if primal not in self.env.adj and basic and primal in self.facts.container_items:
@@ -69,7 +68,7 @@ class SubscriptAdjoints:
             # of arrays and tuples): item_bar decides when the code runs
             name = self.env.adjoint_name(primal)
             out.append(nodes.assign(name, nodes.call(self.env.helper("item_bar"), [
-                nodes.name(primal), index_expr(index), g])))
+                nodes.name(primal), nodes.index_expr(index), g])))
             self.env.adj[primal] = nodes.name(name)
             self.env.owned.add(name)
             return
@@ -87,7 +86,7 @@ class SubscriptAdjoints:
             return
         name = self.env.adjoint_name(primal)
         out.append(nodes.assign(name, nodes.call(self.env.helper("add_at"),
-                                                 [nodes.clone(current), index_expr(index), g])))
+                                                 [nodes.clone(current), nodes.index_expr(index), g])))
         self.env.adj[primal] = nodes.name(name)
         self.env.owned.add(name)
 
@@ -103,7 +102,7 @@ class SubscriptAdjoints:
             # not known to be an array: a tuple's adjoint becomes a list to take
             # the item (add_item), an array's takes it in place
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
-                nodes.name(name), index_expr(index), g])))
+                nodes.name(name), nodes.index_expr(index), g])))
         elif basic and primal in self.ranked:
             out.append(nodes.assign(nodes.subscript(nodes.name(name), index, store=True), g))
         elif basic:   # (add_into: in place for numpy; a Dask g makes a new Dask array,
@@ -127,7 +126,7 @@ class SubscriptAdjoints:
             # there (another adjoint); add_item adds item by item into a new value
             # (``+`` for an array), a tuple's adjoint becoming a list to take it
             out.append(nodes.assign(name, nodes.call(self.env.helper("add_item"), [
-                nodes.name(name), index_expr(index), g])))
+                nodes.name(name), nodes.index_expr(index), g])))
         elif basic and primal in self.ranked:
             out.append(gast.AugAssign(
                 target=nodes.subscript(nodes.name(name), index, store=True),
@@ -189,7 +188,7 @@ class SubscriptAdjoints:
                     part = nodes.subscript(nodes.clone(g), nodes.clone(index))
                 else:   # an integer array may name a position twice: the last write wins
                     part = nodes.call(self.env.helper("stored_part"),
-                                      [nodes.clone(g), index_expr(index)])
+                                      [nodes.clone(g), nodes.index_expr(index)])
                 if not (value.id in self.facts.scalars and self.one_item(base, index)):
                     # (a number stored at a slice, a row, an array of positions was
                     # broadcast there: its adjoint is the sum)
@@ -211,7 +210,7 @@ class SubscriptAdjoints:
                                                         store=True), nodes.const(0.0)))
             else:
                 out.append(nodes.assign(name, nodes.call(self.env.helper("zero_at"), [
-                    nodes.clone(g), index_expr(index)])))
+                    nodes.clone(g), nodes.index_expr(index)])))
                 self.env.owned.add(name)
             self.env.adj[base] = nodes.name(name)
             for held in later:
@@ -256,7 +255,7 @@ class SubscriptAdjoints:
         """``name = add_into(name, index, g)``: ``g`` added where an index may repeat
         (``np.add.at`` in place for a numpy array, a new array for a Dask one)."""
         return nodes.assign(name, nodes.call(self.env.helper("add_into"), [
-            nodes.name(name), index_expr(index), g]))
+            nodes.name(name), nodes.index_expr(index), g]))
 
 
 def is_whole_index(index):
