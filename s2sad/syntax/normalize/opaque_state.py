@@ -10,7 +10,10 @@ derivative.  Its source tells what it writes outside itself
 object, a changing method of one), and, conservatively for one with a rule,
 :func:`unattributed`: a write it cannot place (through a local alias, ``out=``, ``setattr``, a writing helper) goes
 into every mutable module object it reads.  A method writing into a parameter
-(``self.n += 1``) changes every module object of its class.  A function with a rule
+(``self.n += 1``) changes every module object of its class; a function setting an
+attribute of a parameter (``c.n = ...``, :func:`param_attribute_write`) may change any
+module object of a user's class it is given (a module's object is read again by the
+reverse sweep; a parameter's attribute, bound to a local, is not).  A function with a rule
 writing into a parameter (:func:`param_write`) is refused at its read in reverse mode
 (the argument is read again by the reverse sweep).
 Output: ``conflicts``, one per read of such state: ``(location, message, hint,
@@ -31,11 +34,15 @@ from ...errors import UnsupportedSyntaxError
 from ...rules import registry
 from .. import nodes
 from ..parse import is_user_function
+from ...analysis.kind_lattice import users_class
 from .effects import (_ABSENT, CHANGING_METHODS, _free_value, _function_tree,
                       effect_only, fresh_updates, outside_writes)
 
 #: values a helper cannot change in place: never the object of a write's key
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
+#: the key of every module object of a user's class (a helper setting an attribute of an
+#: object it is given may be given any of them)
+_USER_OBJECTS = ("user object",)
 
 
 class OpaqueState:
@@ -64,6 +71,10 @@ class OpaqueState:
                     f"make {obj.__name__} return the new value and assign it (a = "
                     f"{obj.__name__}(a)), or write into a copy inside it"), False))
             new = {}
+            attribute = param_attribute_write(obj)
+            if attribute is not None and _USER_OBJECTS not in self.writers:
+                new[_USER_OBJECTS] = self.writers[_USER_OBJECTS] = (
+                    obj.__name__, f"{attribute}, into an object it is given", ruled)
             # (an unattributed write only of a function s2sad never sees into: a
             # helper's own local writes are followed where its body is inlined)
             for words, key in list(outside_writes(obj)) + (
@@ -80,6 +91,9 @@ class OpaqueState:
         if obj is not None and not isinstance(obj, _IMMUTABLE):
             keys.add(("object", id(obj)))
             keys.add(("instance", id(type(obj))))
+            if users_class(type(obj)) and not inspect.isclass(obj) \
+                    and not inspect.isroutine(obj) and not inspect.ismodule(obj):
+                keys.add(_USER_OBJECTS)
         location = parsed.location(node)
         self.reads.append((keys, name, location))
         self._check(keys, name, location, self.writers)
@@ -158,6 +172,31 @@ def param_write(obj, first=False):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
                 and node.func.attr in CHANGING_METHODS and _root(node.func.value) in params:
             return f"{_root(node.func.value)}.{node.func.attr}(...)"
+    return None
+
+
+def param_attribute_write(obj, depth=3):
+    """Words for an attribute the user's function ``obj`` sets on a parameter (``c.n =
+    ...``, ``c.inner.n += ...``, ``setattr(c, ...)``, or a parameter passed to a helper
+    that does), or None."""
+    fn = _function_tree(obj)
+    if fn is None or isinstance(fn, gast.Lambda) or depth == 0:
+        return None
+    params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    for node in nodes.walk(fn):
+        if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load) \
+                and _root(node) in params:
+            parts = nodes.dotted_parts(node)
+            return (f"{'.'.join([parts[0], *parts[1]])} = ..." if parts is not None
+                    else f"{_root(node)}.{node.attr} = ...")
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and any(
+                _root(a) in params for a in node.args):
+            if node.func.id == "setattr":
+                return f"setattr({_root(node.args[0])}, ...)"
+            callee = _free_value(obj, node.func.id)
+            if is_user_function(callee) and callee is not obj \
+                    and param_attribute_write(callee, depth - 1) is not None:
+                return f"{node.func.id}(...) setting an attribute of {_root(node.args[0])}"
     return None
 
 

@@ -10,6 +10,7 @@ from ...analysis import ops
 from ...analysis.ops import assigned_in, flatten
 from ...rules import registry
 from ...syntax import anno, nodes
+from ...syntax.source import is_user_function
 
 
 def same(a, b):
@@ -64,6 +65,10 @@ def loop_invariants(loop, carried):
             counts[t] = counts.get(t, 0) + 1
     # a name assigned twice in the body (branches, nested loops) is not one value
     changed |= {n for n, c in counts.items() if c != 1}
+    # an object's attribute may change between trips where a call may write it (a
+    # helper of the user's given the object: ``bump(c)`` writing ``c.n``)
+    calls_write = any(isinstance(node, gast.Call) and not _writes_no_attribute(node)
+                      for stmt in simple for node in gast.walk(stmt))
     invariant = set()
     grew = True
     while grew:
@@ -75,6 +80,9 @@ def loop_invariants(loop, carried):
             if name in invariant or name in changed:
                 continue
             reads = ops.names_in(stmt.value)
+            if calls_write and any(isinstance(node, gast.Attribute)
+                                   for node in gast.walk(stmt.value)):
+                continue
             if all(r in invariant or r not in assigned and r not in changed for r in reads) \
                     and pure(stmt.value):
                 invariant.add(name)
@@ -92,6 +100,12 @@ def pure(value):
             if registry.lookup(target) is None or registry.fresh(target):
                 return False
     return True
+
+def _writes_no_attribute(call):
+    """Whether the call ``call`` writes no object's attribute: a call of a library's
+    function with a rule (a function of the user's may write any object it is given)."""
+    target = anno.get(call, anno.CALLEE)
+    return pure(call) and not is_user_function(target)
 
 def upward_exposed(body):
     """Names a block reads before assigning them (their values come from outside)."""
