@@ -21,6 +21,7 @@ import gast
 from ..errors import S2sadError, UnsupportedSyntaxError, seen_from_call
 from ..frontend import front_end
 from ..syntax import anno
+from ..syntax.normalize import opaque_state
 from ..syntax.normalize.effects import has_effects, without_effect_statements
 from ..syntax.source import free_source
 from ..syntax.wrappers import signature
@@ -78,6 +79,9 @@ def _derivative_for(calls, func, wrt, location, arity, kinds, derivative):
             expanded["params"] = expand_varargs(parsed.node, arity or 0)
 
     parsed, normal = front_end(func, prepare=prepare, callee=True, kinds=dict(kinds))
+    # (module state an opaque call changes and the callee reads: as for the function itself,
+    # a wrapper's wrapped function among them)
+    opaque_state.refuse(normal, reverse=derivative.kind != "jvp")
     if has_effects(normal.node):   # (print...: see CallGraph.quiet)
         calls.effects = True
         if calls.quiet:

@@ -32,7 +32,8 @@ def test_each_trip_reads_the_value_the_helper_left(name, make, transform):
     assert float(found) == pytest.approx(expected, rel=1e-6)
 
 
-@pytest.mark.parametrize("name", ["module_object_given", "module_object_given_on"])
+@pytest.mark.parametrize("name", ["module_object_given", "module_object_given_on",
+                                  "local_alias_given", "attribute_given", "decorated"])
 def test_a_module_object_given_to_such_a_helper(name):
     """The reverse sweep reads a module's object again after the forward sweep: refused
     in reverse mode, located at the call passing it; forward mode reads it where Python
@@ -41,20 +42,31 @@ def test_a_module_object_given_to_such_a_helper(name):
     x, h = np.array([0.5, 1.0]), 1e-6
 
     def fresh(v):
-        M.SHARED.n = 1.0
+        M.SHARED.n = M.HOLDER.counter.n = 1.0
         return f(v)
     e = np.array([h, 0.0])
     expected = (fresh(x + e) - fresh(x - e)) / (2 * h)
     for transform in (lambda: s2sad.grad(f)(x), lambda: s2sad.vjp(f)(x)[1](1.0),
                       lambda: s2sad.hessian(f)(x)):
-        M.SHARED.n = 1.0
+        M.SHARED.n = M.HOLDER.counter.n = 1.0
         with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as caught:
             transform()
         text = str(caught.value)
         # (second order puts the helper's body in place of its call: its attribute write is
         # refused there)
-        assert "'SHARED' is read here" in text and "into an object it is given" in text \
+        assert ("'SHARED' is read here" in text or "'HOLDER' is read here" in text) \
+            and "into an object it is given" in text \
             or "assigning an attribute (c.n = c.n + 1.0)" in text, text
         assert "helper_attribute_writes.py:" in text
     M.SHARED.n = 1.0
+    M.HOLDER.counter.n = 1.0
     assert s2sad.jvp(f)(x, np.array([1.0, 0.0]))[1] == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_module_object_no_such_helper_is_given_stays_differentiated():
+    """Only the objects a call gives the helper count as written (a local object given,
+    a module object read beside it: differentiated, not refused)."""
+    f = M.local_object_beside_a_module_object
+    x, h = np.array([0.5, 0.1, -0.3]), 1e-6
+    expected = [(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(3)]
+    np.testing.assert_allclose(s2sad.grad(f)(x), expected, rtol=1e-6)

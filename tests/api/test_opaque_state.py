@@ -53,9 +53,11 @@ def _fd_hessian(fn, w, eps=1e-4):
     return np.array(rows)
 
 
-REFUSED = {"dict_counter": ("STATE", "tick", 61), "attr_counter": ("OBJ", "tick_attr", 67),
-           "global_counter": ("G", "tick_global", 76),
-           "ruled_counter": ("RULED", "scaled", 128)}
+REFUSED = {"dict_counter": ("STATE", "tick", 63), "attr_counter": ("OBJ", "tick_attr", 69),
+           "global_counter": ("G", "tick_global", 78),
+           "ruled_counter": ("RULED", "scaled", 130),
+           # (second order reads the wrapped function as a helper whose calls write STATE)
+           "decorated_counter": ("STATE", "tick|decorated_counter", 146)}
 
 
 def _reverse_runs(fn):
@@ -74,7 +76,7 @@ def test_reverse_modes_refuse_the_read(name, mode):
         _reverse_runs(getattr(m, name))[mode]()
     text = str(info.value)
     assert f"opaque_state.py:{line}:" in text
-    assert repr(state) in text and helper in text
+    assert repr(state) in text and any(h in text for h in helper.split("|"))
     assert "return the value" in text
 
 
@@ -96,7 +98,7 @@ def test_forward_mode_refuses_the_rebound_global():
     _reset()
     with pytest.raises(UnsupportedSyntaxError) as info:
         s2sad.jvp(m.global_counter)(W, np.ones(3))
-    assert "opaque_state.py:76:" in str(info.value) and "'G'" in str(info.value)
+    assert "opaque_state.py:78:" in str(info.value) and "'G'" in str(info.value)
 
 
 @pytest.mark.parametrize("name", ["returned_count", "other_state", "constant_in_loop"])

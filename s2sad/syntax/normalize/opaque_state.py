@@ -11,9 +11,9 @@ object, a changing method of one), and, conservatively for one with a rule,
 :func:`unattributed`: a write it cannot place (through a local alias, ``out=``, ``setattr``, a writing helper) goes
 into every mutable module object it reads.  A method writing into a parameter
 (``self.n += 1``) changes every module object of its class; a function setting an
-attribute of a parameter (``c.n = ...``, :func:`param_attribute_write`) may change any
-module object of a user's class it is given (a module's object is read again by the
-reverse sweep; a parameter's attribute, bound to a local, is not).  A function with a rule
+attribute of a parameter (``c.n = ...``, :func:`param_attribute_write`) changes the module
+objects a call gives it (:meth:`OpaqueState.note_call`: a module's object is read again by
+the reverse sweep; a parameter's attribute, bound to a local, is not).  A function with a rule
 writing into a parameter (:func:`param_write`) is refused at its read in reverse mode
 (the argument is read again by the reverse sweep).
 Output: ``conflicts``, one per read of such state: ``(location, message, hint,
@@ -34,15 +34,11 @@ from ...errors import UnsupportedSyntaxError
 from ...rules import registry
 from .. import nodes
 from ..parse import is_user_function
-from ...analysis.kind_lattice import users_class
 from .effects import (_ABSENT, CHANGING_METHODS, _free_value, _function_tree,
                       effect_only, fresh_updates, outside_writes)
 
 #: values a helper cannot change in place: never the object of a write's key
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
-#: the key of every module object of a user's class (a helper setting an attribute of an
-#: object it is given may be given any of them)
-_USER_OBJECTS = ("user object",)
 
 
 class OpaqueState:
@@ -71,10 +67,6 @@ class OpaqueState:
                     f"make {obj.__name__} return the new value and assign it (a = "
                     f"{obj.__name__}(a)), or write into a copy inside it"), False))
             new = {}
-            attribute = param_attribute_write(obj)
-            if attribute is not None and _USER_OBJECTS not in self.writers:
-                new[_USER_OBJECTS] = self.writers[_USER_OBJECTS] = (
-                    obj.__name__, f"{attribute}, into an object it is given", ruled)
             # (an unattributed write only of a function s2sad never sees into: a
             # helper's own local writes are followed where its body is inlined)
             for words, key in list(outside_writes(obj)) + (
@@ -91,12 +83,31 @@ class OpaqueState:
         if obj is not None and not isinstance(obj, _IMMUTABLE):
             keys.add(("object", id(obj)))
             keys.add(("instance", id(type(obj))))
-            if users_class(type(obj)) and not inspect.isclass(obj) \
-                    and not inspect.isroutine(obj) and not inspect.ismodule(obj):
-                keys.add(_USER_OBJECTS)
         location = parsed.location(node)
         self.reads.append((keys, name, location))
         self._check(keys, name, location, self.writers)
+
+    def note_call(self, callee, call, module_object):
+        """The walk meets ``call`` of the user's function ``callee``; when it sets an
+        attribute of a parameter (:func:`param_attribute_write`), each module object an
+        argument is or is reached from (``module_object(expr)``: the objects, else ()) is
+        written."""
+        func = getattr(callee, "func", callee)   # (a partial: its function's writes)
+        if not is_user_function(func):
+            return
+        words = param_attribute_write(func)
+        if words is None:
+            return
+        new = {}
+        for expr in list(call.args) + [k.value for k in call.keywords]:
+            for obj in module_object(expr):
+                key = ("object", id(obj))
+                if key not in self.writers and not isinstance(obj, _IMMUTABLE):
+                    new[key] = self.writers[key] = (
+                        func.__name__, f"{words}, into an object it is given",
+                        registry.lookup(func) is not None)
+        for keys, read, location in self.reads:
+            self._check(keys, read, location, new)
 
     def note_object(self, name, cls, node):
         """The walk reads ``name`` (``c.n``), an attribute of a parameter's object of
