@@ -16,6 +16,7 @@ from ..errors import S2sadError, UnsupportedSyntaxError
 from ..syntax.function_args import split_kinds
 from ..syntax.parse import parse_function
 from .closures import with_closure_values
+from .given_functions import with_given_functions
 from .files import check_output_path, write_atomic, write_stdout
 from .messages import CliError, shown_path
 from .parser import EXIT_OK
@@ -107,6 +108,7 @@ def generate_module(source, func_name, wrt_text, mode, flavor, output=None, dump
             result.emitted, func, getattr(result, "free_source", None) or {}, module)
         if not dump:
             emitted = with_taken_values(emitted, result, func, module)
+            emitted = with_given_functions(emitted, func, module)
         text = _finished(emitted, flavor, dump, target, source_rel,
                          (wrt, _parameters(result)))
     if not dump:

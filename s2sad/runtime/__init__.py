@@ -50,8 +50,8 @@ from .pullback_copies import own_copy, pullback_copies, repointed  # noqa: F401
 # generated code's derivatives, no rules, not in __all__)
 from .guards import check_globals  # noqa: F401 (modules the CLI writes call it; not a
 # runtime helper of generated code's derivatives: no rules, not in __all__)
-from .guards import closure_value, taken_code  # noqa: F401 (as check_globals; not a
-# runtime helper of generated code's derivatives: no rules, not in __all__)
+from .guards import closure_value, given_function, taken_code  # noqa: F401 (as
+# check_globals; not runtime helpers of generated code's derivatives: no rules, not in __all__)
 from .guards import (ensure_own_dicts, ensure_real_target, ensure_same_kind,
                      ensure_scalar_output, ensure_unshared, kept_argument,
                      scalar_checked, unshared)  # noqa: F401

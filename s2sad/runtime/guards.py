@@ -371,6 +371,17 @@ def closure_value(module_name, path):
     return value
 
 
+def given_function(helper, fixed):
+    """In a module ``s2sad grad`` wrote: the function s2sad made of the user's helper with
+    functions given for some of its parameters (``euler(rhs, y0, k)`` read as
+    ``euler_rhs(y0, k)``: ``syntax.function_args.specialized``), made again from the values
+    the places ``helper`` and ``fixed`` (``{parameter: place}``; a place ``(module name,
+    path)``, see ``closure_value``) name, when the module is imported."""
+    from ..syntax.function_args import specialized
+    return specialized(closure_value(*helper), {name: closure_value(*place)
+                                                for name, place in fixed.items()})
+
+
 def taken_code(qualname, line):
     """In a module ``s2sad grad`` wrote: the value of the row of a function of the user's
     module it inlined or differentiated (``TakenCode``): ``check_globals`` checks at each
