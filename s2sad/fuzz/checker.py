@@ -24,7 +24,8 @@ from s2sad.fuzz.derivative_products import _forward_products, _reverse_products
 from s2sad.fuzz.finite_differences import _fd_jacobian
 from s2sad.fuzz.generator.gap_forms import PARTIAL_VALUES
 from s2sad.fuzz.open_findings import _open_finding
-from s2sad.fuzz.refusal_tables import ALIASING_REFUSALS, MUST_REFUSE
+from s2sad.fuzz.refusal_tables import (ALIASING_REFUSALS, REFUSABLE_IN_MODES,
+                                       must_refuse_in)
 from s2sad.fuzz.refusals import _opened_refusal, _refusal, _refused_line
 import s2sad.fuzz.changed_since as changed_since
 import s2sad.fuzz.cli_mode as cli_mode
@@ -121,7 +122,7 @@ def _check_partial_anew(s2sad, prog, f, applicable):
                     expected = ref @ np.concatenate([_flatten([t]) for t in tangents]) \
                         if ref.size else np.zeros(actual.shape)
             except _s2sad_error_types() as exc:
-                return _refusal(prog, exc)
+                return _refusal(prog, exc, "reverse" if scalar else "forward")
             problem = _compare(prog, "reverse" if scalar else "forward", args, value,
                                got_value, actual, expected)
             if problem is not None:
@@ -194,7 +195,7 @@ def _check_mode(s2sad, prog, f, mode, value, jac):
         products = _reverse_products if mode == "reverse" else _forward_products
         problem, got_value, actual, expected = products(s2sad, prog, f, args, value, jac, rng)
     except refusals as exc:
-        return _refusal(prog, exc)
+        return _refusal(prog, exc, mode)
     except Exception as exc:
         tb = traceback.format_exc(limit=-3)
         return f"crash:{type(exc).__name__}", f"{type(exc).__name__}: {exc}\n{tb}"
@@ -381,30 +382,40 @@ def _check_pole_modes(s2sad, prog, f, applicable, na):
         (Timeout, _s2sad_error_types()))
 
 
+def _mode_problem(s2sad, prog, f, mode, value, ref):
+    """None when ``prog`` passes every check of ``mode``, else (kind, message): the
+    derivatives, module reads changed between calls, a pullback after a change, effects,
+    and a refusal s2sad must make (:func:`~s2sad.fuzz.refusal_tables.must_refuse_in`)."""
+    try:
+        with time_limit(_limit(mode)), np.errstate(all="ignore"):
+            problem = _check_mode(s2sad, prog, f, mode, value, ref)
+            if problem is None and "module_attr" in prog.features \
+                    and mode in ("reverse", "forward", "numba"):
+                problem = _check_module_reads(s2sad, prog, f, mode)
+            if problem is None and mode == "reverse":
+                problem = _check_changed_since(s2sad, prog, f, value, ref)
+            if problem is None and effects.uses_effects(prog):
+                problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
+                                        _refusal)
+            # (second order checks scalar programs only)
+            must = must_refuse_in(prog.features, mode) \
+                if mode != "second" or prog.output == "scalar" else ()
+            if problem is None and must:
+                problem = ("missing-refusal", f"{mode}: differentiated a program using "
+                           f"{', '.join(sorted(must))}, which s2sad must refuse at its line")
+    except Timeout:
+        problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
+                           f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
+    return problem
+
+
 def _check_modes(s2sad, prog, f, applicable, na, value, ref):
     """The :class:`Outcome` of checking ``prog`` (its function ``f``, its ``value`` and
-    finite-difference Jacobian ``ref``) in each of the modes ``applicable``."""
-    fell_back, limited, opened = None, [], None
+    finite-difference Jacobian ``ref``) in each of the modes ``applicable``; a refusal
+    by design in some modes only (``REFUSABLE_IN_MODES``) lets the others be checked."""
+    fell_back, limited, opened, refused = None, [], None, {}
     for mode in applicable:
-        try:
-            with time_limit(_limit(mode)), np.errstate(all="ignore"):
-                problem = _check_mode(s2sad, prog, f, mode, value, ref)
-                if problem is None and "module_attr" in prog.features \
-                        and mode in ("reverse", "forward", "numba"):
-                    problem = _check_module_reads(s2sad, prog, f, mode)
-                if problem is None and mode == "reverse":
-                    problem = _check_changed_since(s2sad, prog, f, value, ref)
-                if problem is None and effects.uses_effects(prog):
-                    problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
-                                            _refusal)
-                if problem is None and MUST_REFUSE & prog.features \
-                        and mode in ("reverse", "forward"):
-                    problem = ("missing-refusal", f"{mode}: differentiated a program using "
-                               f"{', '.join(sorted(MUST_REFUSE & prog.features))}, which "
-                               f"s2sad must refuse at its line")
-        except Timeout:
-            problem = ("hang", f"s2sad did not finish within {_limit(mode):.0f} s "
-                               f"(the program itself runs in under {PRIMAL_TIMEOUT:.0f} s)")
+        problem = _mode_problem(s2sad, prog, f, mode, value, ref)
         if problem is not None:
             kind, message = problem
             kind = _open_finding(prog, mode, kind, message)
@@ -424,6 +435,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
             if kind.startswith("open:"):   # an open finding of s2sad's: never a pass, but
                 opened = opened or (kind, message)   # the other modes are checked all the same
                 continue
+            if kind.startswith("refused:") and kind[len("refused:"):] in REFUSABLE_IN_MODES:
+                refused[mode] = (kind, message)   # (refused here by design: the others
+                continue                          # are checked all the same)
             if kind.startswith("refused:") or kind == "no-derivative-here":
                 # a located refusal of a construct s2sad may refuse: deliberate, not a pass
                 return Outcome("skip", kind, message=message)
@@ -432,7 +446,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 # effect on another name it cannot follow: never a wrong number
                 return Outcome("skip", "refused-aliasing", message=message)
             return Outcome("fail", kind, mode, message, tuple(applicable), na)
-    if "entry_partial" in prog.features and not draw_resets.draws_from_module(prog):
+    if "entry_partial" in prog.features and not draw_resets.draws_from_module(prog) \
+            and not refused:
         try:   # (its reference calls f anew: not for draws, see draw_resets)
             with time_limit(S2SAD_TIMEOUT * 2), np.errstate(all="ignore"):
                 problem = _check_partial_anew(s2sad, prog, f, applicable)
@@ -444,7 +459,8 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
                 opened = opened or (kind, problem[1])
             else:
                 return Outcome("fail", kind, "partial", problem[1], tuple(applicable), na)
-    if opened is None and "reverse" in applicable:   # (last: its rule makes the code anew)
+    if opened is None and "reverse" in applicable and "reverse" not in refused:
+        # (last: its rule makes the code anew)
         try:
             with time_limit(_limit("reverse")), np.errstate(all="ignore"):
                 problem = history.check(s2sad, prog, f, _s2sad_error_types())
@@ -454,6 +470,9 @@ def _check_modes(s2sad, prog, f, applicable, na, value, ref):
             return Outcome("fail", problem[0], "reverse", problem[1], tuple(applicable), na)
     if opened is not None:
         return Outcome("skip", opened[0], message=opened[1])
+    if refused:
+        kind, message = next(iter(refused.values()))
+        return Outcome("skip", kind, message=message)
     if fell_back is not None and set(applicable) <= {"numba", "numba_second"}:
         return Outcome("skip", "numba-fallback", message=fell_back)
     checked = tuple(m for m in applicable if m not in dict(limited))

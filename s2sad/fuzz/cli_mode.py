@@ -83,8 +83,8 @@ class _Checks:
     def _checker():
         return importlib.import_module("s2sad.fuzz.checker")
 
-    def refusal(self, prog, exc):
-        return self._checker()._refusal(prog, exc)
+    def refusal(self, prog, exc, mode=None):
+        return self._checker()._refusal(prog, exc, mode)
 
     def compare(self, prog, mode, args, value, got_value, actual, expected, flavor):
         problem = self._checker()._compare(prog, mode, args, value, got_value, actual,
@@ -271,8 +271,8 @@ def _cli_refusal(prog, f, flavor, args, message, target, modes):
             s2sad.vjp(f, wrt=tuple(prog.wrt))(*args)
         else:
             s2sad.value_and_grad(f, wrt=tuple(prog.wrt))(*args)
-    except modes.refusals as exc:
-        return modes.refusal(prog, exc)
+    except modes.refusals as exc:   # (the API's mode: a construct refused in some only)
+        return modes.refusal(prog, exc, "forward" if flavor == "jvp" else "reverse")
     except Exception:   # noqa: BLE001 - the API's own failure is the API modes' to report
         pass
     return "cli-refused", (f"{flavor}: the command line refuses what the API "

@@ -58,14 +58,36 @@ REFUSABLE = {
     "object_item": r"\b(oi|IT)\d+\b",
 }
 
-#: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
-#: that differentiates a program using one is a failure, "missing-refusal"
-MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith",
-                         "unseen_view_write", "overwrite_position", "object_item"})
+#: constructs s2sad refuses by design in some modes only: {feature: {mode: where the
+#: refusal must fall}} (as REFUSABLE's, the error's column on a match); a refusal of them
+#: in a mode not listed, or elsewhere, is a failure, and the checker goes on to the other
+#: modes (the outcome is the skip "refused:<feature>" where none fails).  A helper setting
+#: an attribute of the object it is given (``ac.n = ...``): second order puts its body in
+#: place of its call and refuses the write there; a module's object given to it and read
+#: by f is refused in reverse mode on its name (forward mode must be right)
+REFUSABLE_IN_MODES = {
+    "attribute_helper_loop": {"second": r"^\s*ac\.n = "},
+    "attribute_helper_module": {"reverse": r"\bAO\d+\b", "second": r"^\s*ac\.n = "},
+}
 
-#: the constructs s2sad refuses by design (must or may refuse, and the None buffer whose
-#: else branch a pullback cannot restore): left out of the programs drawn to check others
-REFUSED_BY_DESIGN = MUST_REFUSE | frozenset(REFUSABLE) | {"none_buffer"}
+#: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode
+#: that differentiates a program using one is a failure, "missing-refusal" (in reverse and
+#: forward mode, or in the modes REFUSABLE_IN_MODES lists for it)
+MUST_REFUSE = frozenset({"deque_maxlen", "class_append", "foreign_arg", "list_arith",
+                         "unseen_view_write", "overwrite_position", "object_item",
+                         "attribute_helper_module"})
+
+#: the constructs s2sad refuses by design (must or may refuse, in every mode or in some,
+#: and the None buffer whose else branch a pullback cannot restore): left out of the
+#: programs drawn to check others
+REFUSED_BY_DESIGN = MUST_REFUSE | frozenset(REFUSABLE) | frozenset(REFUSABLE_IN_MODES) \
+    | {"none_buffer"}
+
+
+def must_refuse_in(features, mode):
+    """The constructs of ``features`` s2sad must refuse in ``mode``."""
+    return {f for f in MUST_REFUSE & features
+            if mode in REFUSABLE_IN_MODES.get(f, ("reverse", "forward"))}
 
 #: lines of claimed constructs that must never be refused, whatever the message says
 #: (an int counter's ``c += 1`` is not an in-place write into an array)

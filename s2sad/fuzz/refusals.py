@@ -11,7 +11,7 @@ import re
 
 import s2sad.fuzz.outside as outside
 from s2sad.fuzz.open_findings import _open_finding
-from s2sad.fuzz.refusal_tables import MUST_WORK, REFUSABLE
+from s2sad.fuzz.refusal_tables import MUST_WORK, REFUSABLE, REFUSABLE_IN_MODES
 from s2sad.runtime import NotDifferentiableError, OrderLimitError
 
 def _refused_line(prog, exc):
@@ -27,30 +27,42 @@ def _refused_line(prog, exc):
     return code
 
 
-def _refused_construct(prog, exc, table=None):
+def _refusable(mode):
+    """REFUSABLE, with the constructs refused by design in ``mode`` only
+    (REFUSABLE_IN_MODES; none of them where the mode is not known)."""
+    table = dict(REFUSABLE)
+    table.update({feature: where[mode] for feature, where in REFUSABLE_IN_MODES.items()
+                  if mode in where})
+    return table
+
+
+def _refused_construct(prog, exc, table=None, mode=None):
     """The refusable construct (see REFUSABLE) a located s2sad error points at, else None.
 
     The error must carry a location in the program's source, and its column
     must fall on a name of a construct that may be refused (``al3`` of
     ``al3 += ...``, not ``kw1`` of ``ia4[0] = 2.5 * kw1``): a refusal of
     anything else (or one without a location) stays a failure.  With
-    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.
+    ``table`` (:data:`MUST_WORK`), any refusal on a line of the construct.  A construct
+    refused in some modes only counts in ``mode`` if it is one of them.
     """
     code = _refused_line(prog, exc)
     if not code:
         return None
     column = getattr(exc.location, "column", 0) - 1
-    for feature in sorted(prog.features & set(table or REFUSABLE)):
-        for match in re.finditer((table or REFUSABLE)[feature], code):
-            if table is not None or match.start() <= column < max(match.end(),
-                                                                  match.start() + 1):
+    anywhere = table is not None
+    table = table if anywhere else _refusable(mode)
+    for feature in sorted(prog.features & set(table)):
+        for match in re.finditer(table[feature], code):
+            if anywhere or match.start() <= column < max(match.end(), match.start() + 1):
                 return feature
     return None
 
 
-def _refusal(prog, exc):
+def _refusal(prog, exc, mode=None):
     """(kind, message) of a deliberate s2sad error: a located refusal of a refusable
-    construct, a false refusal of a line that must work, or another rejection."""
+    construct (in ``mode``, where some are refused in some modes only), a false refusal of
+    a line that must work, or another rejection."""
     if isinstance(exc, OrderLimitError):   # (a nested derivative beyond an op's rules)
         return "order-limit", f"{type(exc).__name__}: {exc}"
     if isinstance(exc, NotDifferentiableError) and _refused_line(prog, exc):
@@ -59,7 +71,7 @@ def _refusal(prog, exc):
         # the derivative runs; the differences see the function smooth where the op's
         # argument does not move (np.std(y ** 0): seed 9930823)
         return "no-derivative-here", f"{type(exc).__name__}: {exc}"
-    construct = _refused_construct(prog, exc)
+    construct = _refused_construct(prog, exc, mode=mode)
     if construct is not None:
         return f"refused:{construct}", f"{type(exc).__name__}: {exc}"
     if outside.documented_refusal(prog, exc):

@@ -904,6 +904,16 @@ CONSTRUCT_SIGNS.update({
     "index_tricks": [r"rj\d+ = np\.(r_|c_)\[", r"rt\d+ = np\.sum\("],
     "object_item": [r"\nclass It\d+:\n", r"\nIT\d+ = It\d+\(\)\n",
                     r"oi\d+ = np\.sum\(IT\d+\["],
+    # an attribute a helper sets on the object it is given, read after each call in a
+    # loop (attribute_helper_forms.py): a local object, a module's
+    "attribute_helper_loop": [r"\nclass Ah\d+:\n", r"\n    ac\.n = ac\.n [-+*] ",
+                              r"\n    ao\d+ = Ah\d+\(\)\n", r"\n    for ai\d+ in range\(3\):",
+                              r"\n    while ai\d+ < 3:", r"az\d+ = ah\d+\(ao\d+\)",
+                              r"az\d+ = aw\d+\(ao\d+\)",
+                              r"\n        aq\d+ = aq\d+ \+ np\.sum\(np\.cos\(\w+ \* ao\d+\.n\)"],
+    "attribute_helper_module": [r"\nAO\d+ = Ah\d+\(\)\n", r"\n    ac\.n = ac\.n % ",
+                                r"az\d+ = a[hw]\d+\(AO\d+\)",
+                                r"aq\d+ = aq\d+ \+ np\.sum\(.*AO\d+\.n"],
     # an item of a container that is a dict or list, copied whole (class_forms.py)
     "copied_item": [r"clq\d+ = cl\d+\[1\]\.copy\(\)", r"clq\d+ = dict\(cl\d+\[1\]\)",
                     r"clq\d+ = list\(cl\d+\[1\]\)", r"clq\d+ = cl\d+\[1\]\[1\]\.copy\(\)",

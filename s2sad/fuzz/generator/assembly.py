@@ -25,6 +25,7 @@ import s2sad.fuzz.generator.stranger23_forms as stranger23_forms
 import s2sad.fuzz.generator.function_forms as function_forms
 import s2sad.fuzz.generator.rule_gap23_forms as rule_gap23_forms
 import s2sad.fuzz.generator.index_trick_forms as index_trick_forms
+import s2sad.fuzz.generator.attribute_helper_forms as attribute_helper_forms
 from s2sad.fuzz.generator.expressions import Expressions
 from s2sad.fuzz.generator.signature import Signature
 from s2sad.fuzz.generator.specs import _spec_paths
@@ -139,6 +140,7 @@ class Generator:
         rule_gap23_forms.choose(self.draft)
         loop_draw_forms.choose(self.draft)
         index_trick_forms.choose(self.draft)
+        attribute_helper_forms.choose(self.draft)
         self.stmts.block(self.draft.max_statements, _Context())
         if self.draft.exponent and not any(re.search(r"\bp\b", line)
                                            for line in self.draft.lines):

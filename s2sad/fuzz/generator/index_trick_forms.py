@@ -5,7 +5,9 @@ README-only user, fixidx24):
   with numbers, constants and functions of it (a zero derivative before, silently, in
   every mode);
 - ``object_item``: an item of a module's object whose ``__getitem__`` computes it from a
-  differentiated key (``IT1[x]`` calling ``np.interp``), which must be refused, located
+  differentiated key (``IT1[x]`` calling ``np.interp``), read by the object's name or
+  through one that holds it only when the code runs (``t = IT1 if c else IT1``,
+  ``{'t': IT1}['t']``, ``for t in (IT1,):``), which must be refused, located
   (``refusal_tables.MUST_REFUSE``; a constant, silently, before).
 
 As ``rule_gap23_forms``' terms, each is bound at the top of ``f``'s body and added to what
@@ -63,10 +65,24 @@ def _joined(draft, r, x, n):
 
 
 def _object_item(draft, r, x, n):
+    """``IT{n}[x]`` read by its module name, or through a name or container that holds the
+    object only when the code runs (a conditional expression, a local dict, a loop over a
+    tuple): s2sad checks those reads then (``ensure_plain_item``) and refuses them, located
+    at the read, the line binding ``oi{n}``."""
     draft.box_helpers.append(OBJECT_ITEM_TEXT.format(n=n))
-    t = f"oi{n}"
-    if r.random() < 0.5:
+    t, o = f"oi{n}", f"ot{n}"
+    form = r.randrange(5)
+    if form == 0:
         draft.emit(f"{t} = np.sum(IT{n}[{x}])")
-    else:
+    elif form == 1:
         draft.emit(f"{t} = np.sum(IT{n}[{x} * 0.5] * {x})")
+    elif form == 2:   # (which object: known when the code runs)
+        draft.emit(f"{o} = IT{n} if {x}[0] > -9.0 else IT{n}")
+        draft.emit(f"{t} = np.sum({o}[{x}])")
+    elif form == 3:
+        draft.emit(f"{t} = np.sum({{'t': IT{n}}}['t'][{x} * 0.5] * {x})")
+    else:
+        draft.emit(f"{t} = 0.0")
+        draft.emit(f"for {o} in (IT{n},):")
+        draft.emit(f"    {t} = {t} + np.sum({o}[{x}])")
     draft.return_terms.append(f"0.25 * {t}")
