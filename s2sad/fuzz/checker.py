@@ -396,7 +396,7 @@ def _mode_problem(s2sad, prog, f, mode, value, ref):
                 problem = _check_changed_since(s2sad, prog, f, value, ref)
             if problem is None and effects.uses_effects(prog):
                 problem = effects.check(s2sad, prog, f, mode, _s2sad_error_types(),
-                                        _refusal)
+                                        lambda p, e: _refusal(p, e, mode))
             # (second order checks scalar programs only)
             must = must_refuse_in(prog.features, mode) \
                 if mode != "second" or prog.output == "scalar" else ()
@@ -491,7 +491,7 @@ def _check_module_reads(s2sad, prog, f, mode):
     try:
         return outside.check_module_reads(api, prog, f, mode, reference)
     except _s2sad_error_types() as exc:
-        return _refusal(prog, exc)
+        return _refusal(prog, exc, mode)
     except Exception as exc:   # noqa: BLE001
         return (f"crash:{type(exc).__name__}",
                 f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}")
@@ -501,7 +501,8 @@ def _check_changed_since(s2sad, prog, f, value, ref):
     """A pullback after a module value ``f`` reads changed, and interleaved ``vjp`` calls:
     :func:`changed_since.check`, with the checker's steps, tolerances and refusals."""
     return changed_since.check(s2sad, prog, f, (value, ref), (EPS_REF, EPS_CHECK),
-                               (FD_RTOL, FD_ATOL), _refusal, _refused_line,
+                               (FD_RTOL, FD_ATOL), lambda p, e: _refusal(p, e, "reverse"),
+                               _refused_line,
                                _s2sad_error_types())
 
 

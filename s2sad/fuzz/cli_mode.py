@@ -104,7 +104,7 @@ class _Checks:
             return outside.check_module_reads(api, prog, f, mode,
                                               lambda: self.reference(prog, f))
         except self.refusals as exc:
-            return self.refusal(prog, exc)
+            return self.refusal(prog, exc, mode)
 
 
 CHECKS = _Checks()

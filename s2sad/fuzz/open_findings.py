@@ -23,21 +23,11 @@ OPEN_FINDINGS = (
     # function's own ZeroDivisionError: test_lambda_pole_columns.py; partial(q, a=2.0)
     # called with a later parameter by keyword: test_partial_keywords.py and
     # test_partial_later_inside.py; the out=None idiom through a wrapper passing None:
-    # tests/programs/test_none_forwarded.py, with an else branch: test_none_buffer_else.py)
-    #
-    # (fuzz25) a module's object given to a helper setting its attribute, read by f, is
-    # refused in reverse mode, but not where f is reached through a wrapper (@deco's
-    # wrapper calling f, seed 172 of the feature's programs; functools.partial(f, kq=...),
-    # seed 289): the gradient of the last value, a wrong one
-    ("attribute_helper_module", "reverse", "wrong-gradient", "reverse: the ",
-     "open:attribute_helper_wrapped"),
-    # (fuzz25) a helper setting an attribute of the object it is given makes every module
-    # object of a user's class f reads refused in reverse mode, one never given to it too
-    # (CM = Cm() read beside ah(ao) of a local ao: a false refusal, seed 59)
-    ("attribute_helper_loop", None, "rejected:UnsupportedSyntaxError",
-     "into an object it is given), a helper of yours", "open:attribute_helper_other_object"),
-    ("attribute_helper_module", None, "rejected:UnsupportedSyntaxError",
-     "into an object it is given), a helper of yours", "open:attribute_helper_other_object"),
+    # tests/programs/test_none_forwarded.py, with an else branch: test_none_buffer_else.py;
+    # fuzz25's: a module's object given to a helper setting its attribute, read by f
+    # reached through a wrapper (@deco, functools.partial), not refused (a wrong value),
+    # and every module object of a user's class f reads refused beside such a helper
+    # given a local object: tests/api/test_helper_attribute_writes.py)
 )
 
 

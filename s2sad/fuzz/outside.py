@@ -325,7 +325,7 @@ def check_pole_program(prog, f, applicable, na, outcome, api_for, refusal, limit
         except timeout:
             problem = ("hang", f"s2sad did not finish within {seconds(mode):.0f} s")
         except refusals as exc:
-            problem = refusal(prog, exc)
+            problem = refusal(prog, exc, mode)
             if problem[0].startswith(("refused:", "open:")) \
                     or problem[0] in ("order-limit", "no-derivative-here"):
                 return outcome("skip", problem[0], message=problem[1])

@@ -82,8 +82,8 @@ def _refusal(prog, exc, mode=None):
     return f"rejected:{type(exc).__name__}", f"{type(exc).__name__}: {exc}"
 
 
-def _opened_refusal(prog, exc):
-    """:func:`_refusal`'s (kind, message), the kind that of an open finding where it is
-    one (any mode's)."""
-    kind, message = _refusal(prog, exc)
+def _opened_refusal(prog, exc, mode=None):
+    """:func:`_refusal`'s (kind, message) (in ``mode``), the kind that of an open finding
+    where it is one (any mode's)."""
+    kind, message = _refusal(prog, exc, mode)
     return _open_finding(prog, None, kind, message), message

@@ -56,21 +56,14 @@ def test_every_form_is_written():
         assert any(re.search(shape, s) for s in sources), shape
 
 
-#: s2sad's open findings these programs meet (``open_findings.OPEN_FINDINGS``): a module
-#: object of a user's class read beside such a helper is refused though never given to it;
-#: f reached through a wrapper (a decorator, a partial) given a module's object is not
-#: refused in reverse mode (a wrong gradient)
-OPEN = {"open:attribute_helper_other_object", "open:attribute_helper_wrapped"}
-
-
 def test_a_local_objects_programs_pass_in_first_order_and_are_refused_in_second(tmp_path):
-    """The first programs with a local object: right in reverse and forward mode (or an
-    open finding's skip); in second order refused at the helper's write (by design)."""
+    """The first programs with a local object: right in reverse and forward mode; in
+    second order refused at the helper's write (by design)."""
     programs = list(programs_using("attribute_helper_loop", 4,
                                    BESIDE | {"attribute_helper_loop"}))
     assert len(programs) == 4
     found = statuses(tmp_path, programs, ("reverse", "forward"))
-    assert found.count("pass") >= 3, found
+    assert found.count("pass") == 4, found
     loader = fuzz._Loader(tempfile.mkdtemp(dir=tmp_path))
     try:
         for seed, prog in programs[:2]:
@@ -96,14 +89,13 @@ def test_a_module_objects_programs_are_refused_in_reverse_mode_right_in_forward(
             outcome = fuzz.check_program(prog, modes, {m: prog.features for m in modes},
                                          loader)
             assert outcome.status == "skip", (seed, outcome.reason, outcome.message)
-            assert outcome.reason in {"refused:attribute_helper_module"} | OPEN, \
+            assert outcome.reason == "refused:attribute_helper_module", \
                 (seed, outcome.reason, outcome.message)
-            if outcome.reason == "refused:attribute_helper_module":
-                assert re.search(r"'AO\d+' is read here", outcome.message), outcome.message
-                refused += 1
+            assert re.search(r"'AO\d+' is read here", outcome.message), outcome.message
+            refused += 1
     finally:
         loader.close()
-    assert refused >= 1   # (the others: the open findings above, seeds 172 and 289)
+    assert refused == 4   # (through a wrapper too: seeds 172 and 289 were not refused)
     assert statuses(tmp_path, programs[:2], ("forward",)) == ["pass"] * 2
 
 
