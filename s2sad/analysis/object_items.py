@@ -27,6 +27,7 @@ import gast
 
 from ..errors import SourceLocation, UnsupportedSyntaxError
 from ..rules.item_calls import item_call
+from .kind_lattice import users_class
 from ..syntax import anno, nodes
 from .ops import flatten, names_in
 
@@ -169,34 +170,49 @@ def _resolved(parsed, spelled):
 
 def _read_through(obj):
     """Whether an item of ``obj`` is read by s2sad through ``obj`` (a container, an array,
-    a number), or is no object's own computation (a class, a module, no ``__getitem__``)."""
+    a number), or is no object's own computation (a class, a module, no ``__getitem__``).
+    A class of the user's computes its items where it defines ``__getitem__`` (a subclass
+    of ``dict``, ``list`` or ``np.ndarray`` too) or a dict's ``__missing__``."""
     if obj.__class__ is _Instance:
-        return issubclass(obj.cls, _CONTAINERS) or getattr(obj.cls, "__getitem__", None) is None
-    return (isinstance(obj, _CONTAINERS) or inspect.isclass(obj) or inspect.ismodule(obj)
-            or hasattr(type(obj), "__array_interface__")
-            or getattr(type(obj), "__getitem__", None) is None)
+        cls = obj.cls
+    elif inspect.isclass(obj) or inspect.ismodule(obj):
+        return True
+    else:
+        cls = type(obj)
+        if item_call(obj) is not None:   # (np.r_ reached where syntax.item_calls was not)
+            return False
+    method = getattr(cls, "__getitem__", None)
+    if method is None:
+        return True
+    if users_class(cls):
+        return not inspect.isfunction(method) and getattr(cls, "__missing__", None) is None
+    return issubclass(cls, _CONTAINERS) or hasattr(cls, "__array_interface__")
 
 
 def _refusal(parsed, stmt, name, obj, key):
     cls = obj.cls if obj.__class__ is _Instance else type(obj)
     owner, method = cls.__name__, getattr(cls, "__getitem__", None)
+    spelled = "__getitem__"
+    if not inspect.isfunction(method) and getattr(cls, "__missing__", None) is not None:
+        method, spelled = cls.__missing__, "__missing__"   # (a dict's missing items)
     if item_call(obj) is not None:
         hint = (f"{name} is differentiated where its pieces are arrays and numbers "
                 f"({name}[0.0, u, 0.0]); with a slice or a string directive among them, join "
                 f"the pieces yourself: np.concatenate([np.arange(0, 2), u]) for "
                 f"np.r_[0:2, u], np.column_stack([u, v]) for np.c_[u, v]")
-    elif inspect.isfunction(method) and name.isidentifier():
+    elif inspect.isfunction(method) and name.isidentifier() \
+            and all(c is object or users_class(c) for c in cls.__mro__):   # (no dict base)
         hint = (f"call its method, which s2sad differentiates as a method of a module's "
-                f"object: {name}.__getitem__(key) in place of {name}[key]")
+                f"object: {name}.{spelled}(key) in place of {name}[key]")
     elif inspect.isfunction(method):
         hint = (f"call its class's function, which s2sad differentiates as your helper: "
-                f"{owner}.__getitem__({name}, key) in place of {name}[key] ({owner} a name "
+                f"{owner}.{spelled}({name}, key) in place of {name}[key] ({owner} a name "
                 f"of the class in your module)")
     else:
         hint = (f"compute the item with a function s2sad differentiates, or register a "
                 f"rule for one computing it (@s2sad.adjoint)")
     return UnsupportedSyntaxError(
-        f"{name}[...] reads an item of {name}, an object of class {owner} whose __getitem__ "
+        f"{name}[...] reads an item of {name}, an object of class {owner} whose {spelled} "
         f"computes the item from the key, and the key carries a derivative ({key!r} is, or "
         f"depends on, a parameter in wrt): s2sad reads such an item as a constant, with no "
         f"derivative", _location(stmt, parsed), hint=hint)

@@ -30,17 +30,20 @@ def ensure_plain_item(obj, key, filename, line, column):
     cls = obj.__class__
     if cls in _PLAIN or _exact(key):
         return True
-    method = getattr(cls, "__getitem__", None)
+    method, spelled = getattr(cls, "__getitem__", None), "__getitem__"
+    if users_class(cls) and not inspect.isfunction(method) \
+            and getattr(cls, "__missing__", None) is not None:
+        method, spelled = cls.__missing__, "__missing__"   # (a dict's missing items)
     if item_call(obj) is None and not (inspect.isfunction(method) and users_class(cls)):
         return True
     owner = cls.__name__
     raise UnsupportedSyntaxError(
-        f"this item is read from an object of class {owner}, whose __getitem__ computes "
+        f"this item is read from an object of class {owner}, whose {spelled} computes "
         f"the item from the key, and the key ({_shown(key)}) carries a derivative: s2sad "
         f"reads an item as a constant of its key, so the derivative through the key would "
         f"be dropped", source_location(filename, line, column),
         hint=f"call the class's method, which s2sad differentiates as your helper: "
-             f"{owner}.__getitem__(obj, key) in place of obj[key] ({owner} a name of the "
+             f"{owner}.{spelled}(obj, key) in place of obj[key] ({owner} a name of the "
              f"class in your module); if the item is constant between integer keys, make "
              f"the key an integer (int(key))" if item_call(obj) is None else
              "join the pieces yourself: np.concatenate([...]) for np.r_[...], "

@@ -187,27 +187,48 @@ def param_write(obj, first=False):
 
 
 def param_attribute_write(obj, depth=3):
-    """Words for an attribute the user's function ``obj`` sets on a parameter (``c.n =
-    ...``, ``c.inner.n += ...``, ``setattr(c, ...)``, or a parameter passed to a helper
-    that does), or None."""
+    """Words for an attribute the user's function ``obj`` may set on a parameter (``c.n =
+    ...``, ``c.inner.n += ...`` or through a local alias ``d = c``; ``setattr``,
+    ``object.__setattr__``, ``vars(c)``, ``c.__dict__``; a method of the parameter's
+    object, ``c.inc()``; the parameter passed to a helper that does), or None."""
     fn = _function_tree(obj)
-    if fn is None or isinstance(fn, gast.Lambda) or depth == 0:
+    if fn is None or depth == 0:
         return None
-    params = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    held = {a.id for a in fn.args.args + fn.args.kwonlyargs}
+    grew = True
+    while grew:   # (local names bound to a parameter's object or to one it holds)
+        grew = False
+        for node in nodes.walk(fn):
+            if isinstance(node, gast.Assign) and _root(node.value) in held:
+                for target in node.targets:
+                    if isinstance(target, gast.Name) and target.id not in held:
+                        held.add(target.id)
+                        grew = True
     for node in nodes.walk(fn):
-        if isinstance(node, gast.Attribute) and not isinstance(node.ctx, gast.Load) \
-                and _root(node) in params:
+        if isinstance(node, gast.Attribute) and _root(node) in held and (
+                not isinstance(node.ctx, gast.Load) or node.attr == "__dict__"):
             parts = nodes.dotted_parts(node)
-            return (f"{'.'.join([parts[0], *parts[1]])} = ..." if parts is not None
-                    else f"{_root(node)}.{node.attr} = ...")
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and any(
-                _root(a) in params for a in node.args):
-            if node.func.id == "setattr":
-                return f"setattr({_root(node.args[0])}, ...)"
-            callee = _free_value(obj, node.func.id)
-            if is_user_function(callee) and callee is not obj \
-                    and param_attribute_write(callee, depth - 1) is not None:
-                return f"{node.func.id}(...) setting an attribute of {_root(node.args[0])}"
+            spelled = ".".join([parts[0], *parts[1]]) if parts is not None \
+                else f"{_root(node)}.{node.attr}"
+            return f"{spelled}[...] = ..." if isinstance(node.ctx, gast.Load) \
+                else f"{spelled} = ..."
+        if not isinstance(node, gast.Call):
+            continue
+        func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in held:
+            return f"{func.value.id}.{func.attr}(...)"   # (a method may set attributes)
+        given = [_root(a) for a in node.args if _root(a) in held]
+        if not given:
+            continue
+        spelled = nodes.dotted_parts(func)
+        name = None if spelled is None else ".".join([spelled[0], *spelled[1]])
+        if name in ("setattr", "vars", "object.__setattr__", "delattr"):
+            return f"{name}({given[0]}, ...)"
+        callee = _free_value(obj, func.id) if isinstance(func, gast.Name) else None
+        if is_user_function(callee) and callee is not obj \
+                and param_attribute_write(callee, depth - 1) is not None:
+            return f"{func.id}(...) setting an attribute of {given[0]}"
     return None
 
 

@@ -82,9 +82,10 @@ class ReverseFunction:
         refuse_products_of_sequences(primal, facts.kinds, facts.activity.is_active,
                                      self.parsed)
         # (the reads whose object is known only when the code runs: checked then)
+        # (every read, not only those reaching the output through derivatives: an item
+        # computed from a key may be the key of another, SQ[SQ[x]])
         self.item_checks = refuse_differentiated_object_items(
-            primal, facts.activity.varied.__contains__, facts.activity.useful.__contains__,
-            self.parsed, kinds)
+            primal, facts.activity.varied.__contains__, bool, self.parsed, kinds)
         refuse_differentiated_attributes(primal, facts.activity.varied.__contains__,
                                          facts.activity.useful.__contains__, self.parsed,
                                          kinds)
