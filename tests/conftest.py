@@ -5,7 +5,6 @@ import importlib
 import os
 import sys
 import textwrap
-import zlib
 from pathlib import Path
 
 import pytest
@@ -73,14 +72,25 @@ def numba_cache_of_this_process(tmp_path_factory):
 
 
 #: The exhaustive sweeps whose cases CI samples, (file, test function) -> N: the default
-#: run (the README's test command, CI's) runs the first case and one in N of the others,
-#: chosen by a hash of the case's id (the same cases every run, spread over the table); the
+#: run (the README's test command, CI's) runs one case in N in the order they are
+#: collected, the first, the N+1st... (the same cases every run, spread over the table); the
 #: others carry the ``long`` mark, which pyproject.toml's addopts leave out (``-m "not
 #: long"``).  ``python -m pytest -m long`` runs them, ``-m ""`` everything (README, its
 #: test command).  Whatever the sample, CI checks every row of the op table against central
 #: differences (tests/rules/test_ops.py); these sweeps run the rows again through second
 #: order, a derivative of their derivative, Dask, or the numba helpers' type signatures.
+#: The fuzzer's feature sweeps (the first programs of each feature, checked in every
+#: mode) run one feature in 4 by default: every feature is generated and checked in
+#: CI's campaign all the same (tests/fuzz/test_fuzz.py), and each construct's written
+#: forms are checked for every feature (test_each_new_construct_appears_...).
 SAMPLED = {
+    **{(f"tests/fuzz/test_fuzz_{module}.py",
+        f"test_programs_with_the_{kind}_are_differentiated_in_every_mode"): 4
+       for module, kind in (("gap_forms", "feature"), ("effect_forms", "form"),
+                            ("item_forms", "form"), ("common_forms", "form"),
+                            ("class_forms", "feature"))},
+    **{("tests/gradbench/test_ports.py", name): 2
+       for name in ("test_particle_answer", "test_saddle_answer")},
     ("tests/transform/test_second_order.py",
      "test_hessian_vector_product_matches_differences_of_the_gradient"): 3,
     ("tests/transform/test_composed_rows.py", "test_every_rule_through_its_own_derivative"): 4,
@@ -98,13 +108,13 @@ SAMPLED = {
 def pytest_collection_modifyitems(config, items):
     """Mark ``long`` the cases of ``SAMPLED``'s sweeps the default run leaves out."""
     root = Path(__file__).resolve().parent.parent
-    first = set()
+    seen = {}
     for item in items:
         file = Path(item.path).resolve().relative_to(root).as_posix()
         sweep = (file, getattr(item, "originalname", item.name))
         every = SAMPLED.get(sweep)
-        if every is None or sweep not in first:
-            first.add(sweep)
+        if every is None:
             continue
-        if zlib.crc32(item.nodeid.encode()) % every:
+        position = seen[sweep] = seen.get(sweep, -1) + 1
+        if position % every:
             item.add_marker(pytest.mark.long)

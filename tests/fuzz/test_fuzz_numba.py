@@ -11,15 +11,18 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 from s2sad import fuzz  # noqa: E402
 
 
-def test_numba_campaign_over_loop_programs_finds_nothing_wrong(tmp_path, monkeypatch):
+@pytest.mark.parametrize("first, count", [(100, 8), pytest.param(200, 24,
+                                                                  marks=pytest.mark.long)])
+def test_numba_campaign_over_loop_programs_finds_nothing_wrong(tmp_path, monkeypatch, first,
+                                                               count):
     monkeypatch.setenv("S2SAD_CACHE_DIR", str(tmp_path))
     out = io.StringIO()
-    report = fuzz.run_campaign(16, seed=100, modes=("numba",), max_statements=6,
+    report = fuzz.run_campaign(count, seed=first, modes=("numba",), max_statements=6,
                                features=fuzz.NUMBA_FEATURES, out=out, max_shrinks=1)
     failed = [r for r in report.records if r[1] == "fail"]
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
     # the campaign checks programs numba compiled, not only the fallbacks
-    assert report.checked.get("numba", 0) >= 4, report.summary()
+    assert report.checked.get("numba", 0) >= count // 4, report.summary()
 
 
 

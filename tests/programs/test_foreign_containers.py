@@ -239,6 +239,15 @@ def test_a_block_and_a_row_written_compile_in_numba(tmp_path):
         hv = s2sad.hvp(f, backend="numba")(U0, 0.1, v)
     np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(np.ravel(hv), H @ v.ravel(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.long   # (two fresh processes compiling the written modules: about a minute)
+def test_a_block_and_a_row_written_compile_in_numba_in_written_modules(tmp_path):
+    pytest.importorskip("numba")
+    f = fc.heat2d
+    fd = finite_difference_gradient(f, (U0, 0.1))
+    v = np.linspace(0.5, 1.5, U0.size).reshape(U0.shape)
+    H = _fd_hessian(lambda u: f(u, 0.1), U0)
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
     for flavor in ("value_and_grad", "hvp"):
         mode = "reverse" if flavor == "value_and_grad" else "forward"
