@@ -257,9 +257,17 @@ def _resolved(node, parsed, local):
 
 def _method_of(obj, attrs):
     """``obj.m`` (``attrs``: ``[m]``) where ``obj`` is an object of a user's class
-    whose attribute ``m`` is a function of its class (or its own), read without
-    running any code of the class (no property, no ``__getattr__``), else None."""
+    whose attribute ``m`` is a function of its class (or its own), or a user's class
+    whose ``m`` is a staticmethod or a plain function, read without running any code of
+    the class (no property, no ``__getattr__``), else None."""
     cls = type(obj)
+    if len(attrs) == 1 and inspect.isclass(obj) and type(obj) is type \
+            and (obj.__module__ or "").partition(".")[0] not in (
+                "numpy", "scipy", "dask", "numba", "builtins", "functools"):
+        # (a class's own function, St.srhs of a staticmethod or a plain def: a function)
+        found = inspect.getattr_static(obj, attrs[0], None)
+        found = found.__func__ if isinstance(found, staticmethod) else found
+        return found if inspect.isfunction(found) else None
     if len(attrs) != 1 or inspect.isclass(obj) or cls.__getattribute__ is not \
             object.__getattribute__ or (cls.__module__ or "").partition(".")[0] in (
                 "numpy", "scipy", "dask", "numba", "builtins", "functools"):
@@ -377,10 +385,14 @@ def _unresolved_error(parsed, arg, helper, param):
     if arg.__class__ is gast.Attribute and arg.value.__class__ is gast.Name \
             and _object_name(parsed.node, arg.value.id):
         return _local_method_error(parsed, arg, name, param)
+    spelled = nodes.dotted_parts(arg)
     what = "a lambda written in the call" if arg.__class__ is gast.Lambda else \
-        f"the local value {arg.id!r}" if arg.__class__ is gast.Name else "a value computed here"
+        f"the local value {arg.id!r}" if arg.__class__ is gast.Name else \
+        f"{'.'.join([spelled[0], *spelled[1]])}, which is no function s2sad can name " \
+        f"(a classmethod, a callable object, a method of a library's object)" \
+        if spelled is not None else "a value computed here"
     return UnsupportedSyntaxError(
-        f"{name} calls its parameter {param!r}, given {what} (calling the local value there "
+        f"{name} calls its parameter {param!r}, given {what} (calling that value there "
         f"is not supported: s2sad differentiates a function passed to a helper it can name "
         f"where the code is made)", parsed.location(arg),
         hint=textwrap.shorten(
