@@ -211,11 +211,13 @@ def _refusal(parsed, stmt, name, obj, key):
     else:
         hint = (f"compute the item with a function s2sad differentiates, or register a "
                 f"rule for one computing it (@s2sad.adjoint)")
+    users = {n.id for n in nodes.walk(parsed.node) if n.__class__ is gast.Name}
+    which = f"{key!r} is, or depends on," if key in users else "it depends on"
     return UnsupportedSyntaxError(
         f"{name}[...] reads an item of {name}, an object of class {owner} whose {spelled} "
-        f"computes the item from the key, and the key carries a derivative ({key!r} is, or "
-        f"depends on, a parameter in wrt): s2sad reads such an item as a constant, with no "
-        f"derivative", _location(stmt, parsed), hint=hint)
+        f"computes the item from the key, and the key carries a derivative ({which} a "
+        f"parameter in wrt): s2sad reads such an item as a constant, with no derivative",
+        _location(stmt, parsed), hint=hint)
 
 
 def _location(stmt, parsed):

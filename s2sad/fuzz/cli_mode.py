@@ -418,24 +418,33 @@ def _check_globals(api, prog, f, flavor, rng, modes):
             old + 0.5 if isinstance(old, (int, float)) and not isinstance(old, bool) else None)
         if new is None:
             return None
-        args = modes.given_args(prog, f)
-        fn = {"value_and_grad": api.value_and_grad, "vjp": api.vjp,
-              "jvp": api.jvp}[flavor](f, tuple(prog.wrt))
-        extra = [_random_like(args[i], rng) for i in prog.wrt] if flavor == "jvp" else []
-        setattr(owner, name, new)
-        try:
-            fn(*args, *extra)
-        except errors.ReboundNameError:
-            return None
-        except modes.refusals + (Exception,) as exc:   # noqa: BLE001
-            return "cli-rebound", (f"{flavor}: {name} rebound: {type(exc).__name__} "
-                                   f"instead of ReboundNameError: {exc}")
-        finally:
-            setattr(owner, name, old)
-        return "cli-rebound", (f"{flavor}: {name} rebound since the module was imported, "
-                               f"and the call gave a derivative instead of "
-                               f"ReboundNameError (README, \"Command line\")")
+        return _rebound_call(api, prog, f, flavor, rng, modes, (owner, name, old, new),
+                             name)
     return None
+
+
+def _rebound_call(api, prog, f, flavor, rng, modes, rebinding, what):
+    """Call the written module's ``flavor`` of ``f`` with ``rebinding`` (owner, name, old,
+    new value) in place, restored after: None where it raises ``ReboundNameError``, else
+    the problem (``what``: the rebound value in words)."""
+    owner, name, old, new = rebinding
+    args = modes.given_args(prog, f)
+    fn = {"value_and_grad": api.value_and_grad, "vjp": api.vjp,
+          "jvp": api.jvp}[flavor](f, tuple(prog.wrt))
+    extra = [_random_like(args[i], rng) for i in prog.wrt] if flavor == "jvp" else []
+    setattr(owner, name, new)
+    try:
+        fn(*args, *extra)
+    except errors.ReboundNameError:
+        return None
+    except modes.refusals + (Exception,) as exc:   # noqa: BLE001
+        return "cli-rebound", (f"{flavor}: {what} rebound: {type(exc).__name__} "
+                               f"instead of ReboundNameError: {exc}")
+    finally:
+        setattr(owner, name, old)
+    return "cli-rebound", (f"{flavor}: {what} rebound since the module was imported, "
+                           f"and the call gave a derivative instead of "
+                           f"ReboundNameError (README, \"Command line\")")
 
 
 def _check_helper_rebound(api, prog, f, flavor, rng, modes):
@@ -465,23 +474,8 @@ def _check_helper_rebound(api, prog, f, flavor, rng, modes):
             x is y for x, y in zip(new.args + tuple(new.keywords.values()),
                                    old.args + tuple(old.keywords.values()))):
         return None   # (nothing it holds could be changed)
-    args = modes.given_args(prog, f)
-    fn = {"value_and_grad": api.value_and_grad, "vjp": api.vjp,
-          "jvp": api.jvp}[flavor](f, tuple(prog.wrt))
-    extra = [_random_like(args[i], rng) for i in prog.wrt] if flavor == "jvp" else []
-    setattr(owner, name, new)
-    try:
-        fn(*args, *extra)
-    except errors.ReboundNameError:
-        return None
-    except modes.refusals + (Exception,) as exc:   # noqa: BLE001
-        return "cli-rebound", (f"{flavor}: the function {name} rebound: {type(exc).__name__} "
-                               f"instead of ReboundNameError: {exc}")
-    finally:
-        setattr(owner, name, old)
-    return "cli-rebound", (f"{flavor}: the function {name} rebound since the module was "
-                           f"imported, and the call gave a derivative instead of "
-                           f"ReboundNameError (README, \"Command line\")")
+    return _rebound_call(api, prog, f, flavor, rng, modes, (owner, name, old, new),
+                         f"the function {name}")
 
 
 def _other(value):

@@ -16,10 +16,7 @@ and the names bound are not put in scope, so a program without them is the progr
 the same seed without the features.
 """
 
-import random
-
-from s2sad.fuzz.ops import V
-from s2sad.fuzz.generator.python_forms import float_params
+from s2sad.fuzz.generator.term_streams import choose_terms
 
 FEATURES = ("index_tricks", "object_item")
 RATES = {"index_tricks": 0.12, "object_item": 0.05}
@@ -33,17 +30,7 @@ OBJECT_ITEM_TEXT = (
 
 def choose(draft):
     """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
-    r = random.Random(draft.seed ^ 0x1D24)
-    rolls = [r.random() for _ in FEATURES]
-    if draft.output == "container":
-        return
-    params = float_params(draft, (V,))
-    if not params:
-        return
-    for feature, roll, form in zip(FEATURES, rolls, (_joined, _object_item)):
-        if draft.has(feature) and roll < RATES[feature]:
-            form(draft, r, r.choice(params).name, next(draft.counter))
-            draft.use(feature)
+    choose_terms(draft, 0x1D24, tuple(zip(FEATURES, (_joined, _object_item))), RATES)
 
 
 def _joined(draft, r, x, n):

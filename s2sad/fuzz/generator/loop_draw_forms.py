@@ -22,10 +22,7 @@ and the names bound are not put in scope, so a program without them is the progr
 the same seed without the features.
 """
 
-import random
-
-from s2sad.fuzz.ops import V
-from s2sad.fuzz.generator.python_forms import float_params
+from s2sad.fuzz.generator.term_streams import choose_terms
 
 FEATURES = ("draw_in_loop", "nondiff_call_in_loop", "nondiff_counter_in_loop")
 
@@ -38,18 +35,7 @@ _MAKERS = (("np.random.default_rng({seed})", ("standard_normal(3)", "uniform(-1.
 
 def choose(draft):
     """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
-    r = random.Random(draft.seed ^ 0x5D24)
-    rolls = [r.random() for _ in FEATURES]
-    if draft.output == "container":
-        return
-    params = float_params(draft, (V,))
-    if not params:
-        return
-    for feature, roll, form in zip(FEATURES, rolls, (_draw_loop, _helper_loop,
-                                                         _counter_loop)):
-        if draft.has(feature) and roll < 0.12:
-            form(draft, r, r.choice(params).name, next(draft.counter))
-            draft.use(feature)
+    choose_terms(draft, 0x5D24, tuple(zip(FEATURES, (_draw_loop, _helper_loop, _counter_loop))), dict.fromkeys(FEATURES, 0.12))
 
 
 def _draw_loop(draft, r, x, n):

@@ -16,10 +16,7 @@ the names bound are not put in scope, so a program without them is the program o
 same seed without the features.
 """
 
-import random
-
-from s2sad.fuzz.ops import V
-from s2sad.fuzz.generator.python_forms import float_params
+from s2sad.fuzz.generator.term_streams import choose_terms
 
 FEATURES = ("index_results", "infinite_entry")
 
@@ -29,17 +26,7 @@ _APART = "np.array([0.0, 40.0, -40.0])"
 
 def choose(draft):
     """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
-    r = random.Random(draft.seed ^ 0x5E23)
-    rolls = [r.random() for _ in FEATURES]
-    if draft.output == "container":
-        return
-    params = float_params(draft, (V,))
-    if not params:
-        return
-    for feature, roll, form in zip(FEATURES, rolls, (_index, _infinite)):
-        if draft.has(feature) and roll < 0.12:
-            form(draft, r, r.choice(params).name, next(draft.counter))
-            draft.use(feature)
+    choose_terms(draft, 0x5E23, tuple(zip(FEATURES, (_index, _infinite))), dict.fromkeys(FEATURES, 0.12))
 
 
 def _index(draft, r, x, n):

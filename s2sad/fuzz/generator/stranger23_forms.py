@@ -20,10 +20,7 @@ the names bound are not put in scope, so a program without them is the program o
 same seed without the features.
 """
 
-import random
-
-from s2sad.fuzz.ops import V
-from s2sad.fuzz.generator.python_forms import float_params
+from s2sad.fuzz.generator.term_streams import choose_terms
 
 FEATURES = ("draw_local_generator", "discarded_pure_call", "draw_module_generator")
 
@@ -40,17 +37,7 @@ _CHECKS = ("np.exp({x})", "np.linalg.norm({x})", "len({x})", "{x}.sum()",
 
 def choose(draft):
     """At the top of ``f``'s body: maybe each term (to ``draft.return_terms``)."""
-    r = random.Random(draft.seed ^ 0x2F23)
-    rolls = [r.random() for _ in FEATURES]
-    if draft.output == "container":
-        return
-    params = float_params(draft, (V,))
-    if not params:
-        return
-    for feature, roll, form in zip(FEATURES, rolls, (_draw, _discard, _module_draw)):
-        if draft.has(feature) and roll < 0.12:
-            form(draft, r, r.choice(params).name, next(draft.counter))
-            draft.use(feature)
+    choose_terms(draft, 0x2F23, tuple(zip(FEATURES, (_draw, _discard, _module_draw))), dict.fromkeys(FEATURES, 0.12))
 
 
 def _draw(draft, r, x, n):

@@ -1,5 +1,6 @@
 """The choice every module of terms bound at the top of ``f``'s body makes, written once
-(``attribute_helper_forms`` uses it; the older modules spell it out): a stream of its own,
+(``attribute_helper_forms``, ``index_trick_forms``, ``loop_draw_forms``, ``rule_gap23_forms``,
+``stranger23_forms``; the older modules, whose streams differ, spell it out): a stream of its own,
 seeded from the program's seed, draws one roll per feature before anything else, so a
 program without the features is the program of the same seed without them."""
 
