@@ -528,6 +528,15 @@ def _discarded_call_error(norm, stmt):
     if in_place is not None:
         return norm.error(in_place[0], stmt, hint=in_place[1])
     func = stmt.value.func
+    if isinstance(func, gast.Name) and func.id in ("setattr", "delattr") \
+            and norm.parsed.resolve_callee(func) in (setattr, delattr) and stmt.value.args:
+        owner = stmt.value.args[0]
+        shown = owner.id if isinstance(owner, gast.Name) else "the object"
+        return norm.error(
+            f"{func.id}({shown}, ...) changes the object {shown} holds in place: s2sad "
+            f"follows the values bound to names, not attributes set", stmt,
+            hint=f"bind the value to a name and read that name where the attribute is read "
+                 f"(pass it to the functions that read it)")
     if isinstance(func, gast.Attribute) and func.attr == "setdefault" \
             and isinstance(func.value, gast.Name) and len(stmt.value.args) == 2:
         d = func.value.id
