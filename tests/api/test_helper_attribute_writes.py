@@ -11,6 +11,7 @@ import s2sad
 import helper_attribute_writes as M
 
 CASES = [("read_after", M.Counter), ("read_before", M.Counter), ("while_loop", M.Counter),
+         ("set_in_a_loop", M.Counter),
          ("nested_attribute", M.Outer),
          ("objects_in_a_list", lambda: [M.Counter(), M.Counter()]),
          ("in_a_branch", M.Counter)]
@@ -70,3 +71,9 @@ def test_a_module_object_no_such_helper_is_given_stays_differentiated():
     x, h = np.array([0.5, 0.1, -0.3]), 1e-6
     expected = [(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(3)]
     np.testing.assert_allclose(s2sad.grad(f)(x), expected, rtol=1e-6)
+
+
+def test_second_order_refuses_a_helper_s_setattr_as_the_write_it_is():
+    with pytest.raises(s2sad.errors.UnsupportedSyntaxError) as caught:
+        s2sad.hessian(M.set_in_a_loop)(np.array([0.5, 1.0]), M.Counter())
+    assert "setattr(c, ...) changes the object c holds in place" in str(caught.value)
