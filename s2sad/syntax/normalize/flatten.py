@@ -16,8 +16,6 @@ state of its own (it emits into the normalizer's block).
 
 import builtins
 
-import inspect
-
 import gast
 
 from ...analysis.lookup import refuse_given_lambda
@@ -327,15 +325,13 @@ class Flattener:
                     e.message, node, hint=e.hint), given=_positions(node))
             except KeyError:
                 raise norm.undefined(func.id, node) from None
-            norm.module_names.use_global(func.id, node)
-            norm.module_names.opaque.note_call(target, node, lambda e: _module_objects(norm, e))
+            norm.module_names.use_global(func.id, node)   # (a call: opaque_state.note_call)
             return target, marked(anno.copy(func, nodes.name(func.id), anno.USER_NAME,
                                             anno.HELPER_NAME), norm.marks)
         if isinstance(func, gast.Attribute):
-            target = called_partial(norm.module_names.resolve_path(func), lambda e: norm.error(
-                e.message, node, hint=e.hint), given=_positions(node))
-            norm.module_names.opaque.note_call(target, node, lambda e: _module_objects(norm, e))
-            return target, marked(nodes.clone(func), norm.marks)
+            return called_partial(norm.module_names.resolve_path(func, node), lambda e: norm.error(
+                e.message, node, hint=e.hint), given=_positions(node)), \
+                marked(nodes.clone(func), norm.marks)
         target = made_here(norm, func)
         if target is None:
             raise unnamed_call_error(norm, node, func)
@@ -568,36 +564,6 @@ def _int_literal(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         node = node.operand
     return isinstance(node, gast.Constant) and type(node.value) is int
-
-
-def _module_objects(norm, expr):
-    """The module's objects the argument ``expr`` of a call is, and is reached from
-    (``MODEL.counter``: both; a local bound to a module's name, ``c = SHARED``: SHARED),
-    for ``opaque_state``; () for anything else."""
-    parts = nodes.dotted_parts(expr)
-    if parts is None:
-        return ()
-    root, attrs = parts
-    seen = 0
-    while root in norm.env and seen < 8:   # (a local alias of a module's name)
-        atom = norm.env[root]
-        if not isinstance(atom, gast.Name) or atom.id == root or atom.id in norm.defined:
-            return ()
-        root, seen = atom.id, seen + 1
-    if root in norm.locals or root in norm.env:
-        return ()
-    try:
-        obj = norm.parsed.resolve(root, None, compose=False)
-    except KeyError:
-        return ()
-    found = [obj]
-    for attr in attrs:   # (kept in the object or its class: no property's code is run)
-        try:
-            obj = inspect.getattr_static(obj, attr)
-        except AttributeError:
-            break
-        found.append(obj)
-    return found
 
 
 def _positions(call):

@@ -101,9 +101,10 @@ class GlobalNames:
             return parts[::-1]
         return None
 
-    def resolve_path(self, node):
+    def resolve_path(self, node, call=None):
         """The object the dotted path ``node`` (``np.linalg.norm``) denotes, recorded
-        for the choice of rules by identity."""
+        for the choice of rules by identity (the callee of ``call``, when given: noted for
+        ``opaque_state``)."""
         norm = self.norm
         path = self.global_path(node)
         root = path[0]
@@ -121,6 +122,8 @@ class GlobalNames:
         if len(path) == 2 and isinstance(owner, type):   # (Cls.m: G.m() is read so)
             self.opaque.note_method(path, owner, obj, node)
         record_path(root, norm.parsed.func, path[1:], obj)   # rules are chosen by identity
+        if call is not None:
+            self.opaque.note_call(obj, call)
         return composable(obj)
 
     def use_numpy(self, dotted, target=None):

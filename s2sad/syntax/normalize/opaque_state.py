@@ -53,6 +53,8 @@ class OpaqueState:
 
     def note(self, name, obj, node):
         """The walk reads the module's ``name`` (``obj``) at ``node``."""
+        if is_user_function(obj) and node.__class__ is gast.Call:
+            self.note_call(obj, node)   # (a call of it: the module objects it is given)
         if is_user_function(obj):
             # (a helper s2sad reads too: a call whose result holds no derivative runs
             # as it is, so every user's function is looked into)
@@ -87,25 +89,29 @@ class OpaqueState:
         self.reads.append((keys, name, location))
         self._check(keys, name, location, self.writers)
 
-    def note_call(self, callee, call, module_object):
+    def note_call(self, callee, call):
         """The walk meets ``call`` of the user's function ``callee``; when it sets an
-        attribute of a parameter (:func:`param_attribute_write`), each module object an
-        argument is or is reached from (``module_object(expr)``: the objects, else ()) is
-        written."""
+        attribute of a parameter (:func:`param_attribute_write`, a method of the objects
+        given looked up in their classes), each module object an argument is or is reached
+        from (:func:`module_objects`) is written."""
         func = getattr(callee, "func", callee)   # (a partial: its function's writes)
         if not is_user_function(func):
             return
-        words = param_attribute_write(func)
+        given = [obj for expr in list(call.args) + [k.value for k in call.keywords]
+                 for obj in module_objects(self.norm, expr)]
+        given += [a for a in getattr(callee, "args", ()) if not isinstance(a, _IMMUTABLE)]
+        if not given:
+            return
+        words = param_attribute_write(func, classes={type(o) for o in given})
         if words is None:
             return
         new = {}
-        for expr in list(call.args) + [k.value for k in call.keywords]:
-            for obj in module_object(expr):
-                key = ("object", id(obj))
-                if key not in self.writers and not isinstance(obj, _IMMUTABLE):
-                    new[key] = self.writers[key] = (
-                        func.__name__, f"{words}, into an object it is given",
-                        registry.lookup(func) is not None)
+        for obj in given:
+            key = ("object", id(obj))
+            if key not in self.writers and not isinstance(obj, _IMMUTABLE):
+                new[key] = self.writers[key] = (
+                    func.__name__, f"{words}, into an object it is given",
+                    registry.lookup(func) is not None)
         for keys, read, location in self.reads:
             self._check(keys, read, location, new)
 
@@ -186,11 +192,42 @@ def param_write(obj, first=False):
     return None
 
 
-def param_attribute_write(obj, depth=3):
+def module_objects(norm, expr):
+    """The module's objects the argument ``expr`` of a call is, and is reached from
+    (``MODEL.counter``: both; a local bound to a module's name, ``c = SHARED``: SHARED),
+    for ``opaque_state``; () for anything else."""
+    parts = nodes.dotted_parts(expr)
+    if parts is None:
+        return ()
+    root, attrs = parts
+    seen = 0
+    while root in norm.env and seen < 8:   # (a local alias of a module's name)
+        atom = norm.env[root]
+        if not isinstance(atom, gast.Name) or atom.id == root or atom.id in norm.defined:
+            return ()
+        root, seen = atom.id, seen + 1
+    if root in norm.locals or root in norm.env:
+        return ()
+    try:
+        obj = norm.parsed.resolve(root, None, compose=False)
+    except KeyError:
+        return ()
+    found = [obj]
+    for attr in attrs:   # (kept in the object or its class: no property's code is run)
+        try:
+            obj = inspect.getattr_static(obj, attr)
+        except AttributeError:
+            break
+        found.append(obj)
+    return found
+
+
+def param_attribute_write(obj, depth=3, classes=()):
     """Words for an attribute the user's function ``obj`` may set on a parameter (``c.n =
     ...``, ``c.inner.n += ...`` or through a local alias ``d = c``; ``setattr``,
-    ``object.__setattr__``, ``vars(c)``, ``c.__dict__``; a method of the parameter's
-    object, ``c.inc()``; the parameter passed to a helper that does), or None."""
+    ``object.__setattr__``, ``vars(c)``, ``c.__dict__``; a method ``c.inc()`` of one of
+    ``classes``, the classes of the objects given, that does; the parameter passed to a
+    helper that does), or None."""
     fn = _function_tree(obj)
     if fn is None or depth == 0:
         return None
@@ -217,7 +254,13 @@ def param_attribute_write(obj, depth=3):
         func = node.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
                 and func.value.id in held:
-            return f"{func.value.id}.{func.attr}(...)"   # (a method may set attributes)
+            for cls in classes:   # (a method of the object given: its code tells)
+                method = inspect.getattr_static(cls, func.attr, None)
+                method = getattr(method, "__func__", method)
+                if is_user_function(method) and method is not obj and param_attribute_write(
+                        method, depth - 1, classes) is not None:
+                    return f"{func.value.id}.{func.attr}(...)"
+            continue
         given = [_root(a) for a in node.args if _root(a) in held]
         if not given:
             continue
@@ -227,7 +270,7 @@ def param_attribute_write(obj, depth=3):
             return f"{name}({given[0]}, ...)"
         callee = _free_value(obj, func.id) if isinstance(func, gast.Name) else None
         if is_user_function(callee) and callee is not obj \
-                and param_attribute_write(callee, depth - 1) is not None:
+                and param_attribute_write(callee, depth - 1, classes) is not None:
             return f"{func.id}(...) setting an attribute of {given[0]}"
     return None
 
