@@ -80,12 +80,12 @@ def numba_cache_of_this_process(tmp_path_factory):
 #: differences (tests/rules/test_ops.py); these sweeps run the rows again through second
 #: order, a derivative of their derivative, Dask, or the numba helpers' type signatures.
 #: The fuzzer's feature sweeps (the first programs of each feature, checked in every
-#: mode) run one feature in 4 by default: every feature is generated and checked in
+#: mode) run one feature in 5 by default: every feature is generated and checked in
 #: CI's campaign all the same (tests/fuzz/test_fuzz.py), and each construct's written
 #: forms are checked for every feature (test_each_new_construct_appears_...).
 SAMPLED = {
     **{(f"tests/fuzz/test_fuzz_{module}.py",
-        f"test_programs_with_the_{kind}_are_differentiated_in_every_mode"): 4
+        f"test_programs_with_the_{kind}_are_differentiated_in_every_mode"): 5
        for module, kind in (("gap_forms", "feature"), ("effect_forms", "form"),
                             ("item_forms", "form"), ("common_forms", "form"),
                             ("class_forms", "feature"))},

@@ -59,14 +59,14 @@ def test_every_form_is_written():
 def test_a_local_objects_programs_pass_in_first_order_and_are_refused_in_second(tmp_path):
     """The first programs with a local object: right in reverse and forward mode; in
     second order refused at the helper's write (by design)."""
-    programs = list(programs_using("attribute_helper_loop", 4,
+    programs = list(programs_using("attribute_helper_loop", 3,
                                    BESIDE | {"attribute_helper_loop"}))
-    assert len(programs) == 4
+    assert len(programs) == 3
     found = statuses(tmp_path, programs, ("reverse", "forward"))
-    assert found.count("pass") == 4, found
+    assert found.count("pass") == 3, found
     loader = fuzz._Loader(tempfile.mkdtemp(dir=tmp_path))
     try:
-        for seed, prog in programs[:2]:
+        for seed, prog in programs[:1]:
             outcome = fuzz.check_program(prog, ("second",), {"second": prog.features},
                                          loader)
             assert (outcome.status, outcome.reason) == \
