@@ -7,12 +7,12 @@ call.  References: central finite differences of the user's own function."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
+from in_process import run_cli, s2sad_command
 
 from s2sad.errors import ReboundNameError
 from s2sad.testing import finite_difference_gradient
@@ -122,15 +122,13 @@ def written(tmp_path_factory):
         for suffix, words, _ in MODES:
             if suffix.startswith("numba") and not _NUMBA:
                 continue
-            proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
-                                   f"closures_src.py:{name}", "-o",
-                                   f"{_module_name(name, suffix)}.py"] + words,
-                                  cwd=root, capture_output=True, text=True, env=_ENV)
+            code, stderr = run_cli(["grad", f"closures_src.py:{name}", "-o",
+                                    f"{_module_name(name, suffix)}.py"] + words, root)
             if (name, suffix) in REFUSED:
-                assert proc.returncode == 2, proc.stderr
-                assert "closures_src.py:" in proc.stderr, proc.stderr   # located
+                assert code == 2, stderr
+                assert "closures_src.py:" in stderr, stderr   # located
                 continue
-            assert proc.returncode == 0, proc.stderr
+            assert code == 0, stderr
     sys.path.insert(0, str(root))
     try:
         yield root, importlib.import_module("closures_src")
@@ -215,7 +213,7 @@ def test_a_copied_number_rebound_in_its_cell_is_an_error(tmp_path):
 
         f, set_k = make(2.0)
         """))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "num_src.py:f", "-o",
+    proc = s2sad_command(["grad", "num_src.py:f", "-o",
                            "num_grad.py"], cwd=tmp_path, capture_output=True, text=True,
                           env=_ENV)
     assert proc.returncode == 0, proc.stderr
@@ -246,7 +244,7 @@ def test_a_closure_no_module_name_reaches_is_refused_located(tmp_path):
 
         ns = types.SimpleNamespace(model=make(np.eye(2)))
         """))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "hidden_src.py:ns.model",
+    proc = s2sad_command(["grad", "hidden_src.py:ns.model",
                            "-o", "hidden_grad.py"], cwd=tmp_path, capture_output=True,
                           text=True, env=_ENV)
     if proc.returncode == 2 and "closure" not in proc.stderr:
@@ -258,7 +256,7 @@ def test_a_closure_no_module_name_reaches_is_refused_located(tmp_path):
 
 def test_check_keeps_closure_modules_up_to_date(written):
     root, _ = written
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "check", "."], cwd=root,
+    proc = s2sad_command(["check", "."], cwd=root,
                           capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     assert "0 up to date" not in proc.stderr

@@ -8,7 +8,6 @@ called, against central finite differences."""
 import importlib
 import inspect
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -48,7 +48,7 @@ def written(tmp_path_factory):
     for name in ("with_defaults", "keyword_only", "required_keyword"):
         for flavor in ("jvp", "hvp"):
             module = f"sig_{name}_{flavor}"
-            subprocess.run([sys.executable, "-m", "s2sad", "grad", f"sig_source.py:{name}",
+            s2sad_command(["grad", f"sig_source.py:{name}",
                             "--mode", "forward", "--flavor", flavor, "-o", f"{module}.py"],
                            check=True, cwd=root, env=_ENV)
             made[name, flavor] = module
@@ -127,7 +127,7 @@ def test_the_numba_target_keeps_the_signature_as_numpy_s(tmp_path):
     tangents, as the numpy module's; it calls the compiled code by position)"""
     pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
     (tmp_path / "sig_numba_source.py").write_text(textwrap.dedent(SOURCE))
-    subprocess.run([sys.executable, "-m", "s2sad", "grad", "sig_numba_source.py:with_defaults",
+    s2sad_command(["grad", "sig_numba_source.py:with_defaults",
                     "--mode", "forward", "--target", "numba", "-o", "sig_numba_jvp.py"],
                    check=True, cwd=tmp_path, env=_ENV)
     assert "def with_defaults_jvp(x, w=2.0, *, x_dot, scale=3.0, k=1):" in \

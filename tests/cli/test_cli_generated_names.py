@@ -16,6 +16,7 @@ import textwrap
 import numpy as np
 
 from s2sad.emit_names import generated_filename
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -36,7 +37,7 @@ SOURCE = """
 
 
 def _cli(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "s2sad", *args], cwd=cwd,
+    return s2sad_command([*args], cwd=cwd,
                           capture_output=True, text=True, env=_ENV)
 
 

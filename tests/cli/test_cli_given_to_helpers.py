@@ -15,6 +15,7 @@ import sys
 import textwrap
 
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -124,7 +125,7 @@ def written(tmp_path_factory):
     for name in FUNCTIONS:
         for flavor, suffix in FLAVORS.items():
             mode = "forward" if flavor == "jvp" else "reverse"
-            subprocess.run([sys.executable, "-m", "s2sad", "grad", f"gh_src.py:{name}",
+            s2sad_command(["grad", f"gh_src.py:{name}",
                             "--wrt", "y", "--mode", mode, "--flavor", flavor,
                             "-o", f"{name}{suffix}.py"], cwd=root, check=True, env=_ENV,
                            capture_output=True)

@@ -4,7 +4,6 @@ module, where it silently used the old value; an array changed in place is read.
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -34,7 +34,7 @@ def _gradient_by_hand(x, W, scale):
 
 def _written(tmp_path, name, *extra):
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:energy",
+    proc = s2sad_command(["grad", f"{name}.py:energy",
                            "-o", f"{name}_grad.py", *extra],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
@@ -84,7 +84,7 @@ def test_rebinding_a_global_of_the_source_raises(tmp_path, target):
 def test_a_module_without_globals_has_no_check(tmp_path):
     (tmp_path / "plain.py").write_text("import numpy as np\n\ndef f(x):\n"
                                        "    return np.sum(x ** 2)\n")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "plain.py:f"],
+    proc = s2sad_command(["grad", "plain.py:f"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     assert "check_globals" not in proc.stdout
@@ -99,7 +99,7 @@ def test_a_source_in_a_package_is_checked_as_the_program_imports_it(tmp_path, ta
     (tmp_path / package).mkdir()
     (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / package / "src.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{package}/src.py:energy",
+    proc = s2sad_command(["grad", f"{package}/src.py:energy",
                            "-o", f"{package}/src_grad.py", "--target", target],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

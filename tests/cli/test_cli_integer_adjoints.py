@@ -2,7 +2,6 @@
 so a loop adding into it item by item does not truncate (the gradient was wrong)."""
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "integer_adjoints.py"
 X = np.array([0.3, -0.7, 1.1])
@@ -18,7 +18,7 @@ X = np.array([0.3, -0.7, 1.1])
 def _module(tmp_path, function):
     shutil.copy(FIXTURE, tmp_path / "integer_adjoints.py")
     out = tmp_path / f"{function}_grad.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"integer_adjoints.py:{function}", "--wrt", "x", "-o", out.name],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -50,7 +50,7 @@ def test_the_written_logistic_regression_module(tmp_path):
     labels = np.array([0, 1, 1, 0, 1, 0])
     shutil.copy(FIXTURE, tmp_path / "integer_adjoints.py")
     out = tmp_path / "logistic_grad.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            "integer_adjoints.py:logistic", "--wrt", "w", "-o", out.name],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

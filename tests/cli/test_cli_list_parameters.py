@@ -8,7 +8,6 @@ adjoints item by item.  References: central finite differences of the source."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -49,7 +49,7 @@ def written(tmp_path_factory):
     (root / "list_params_src.py").write_text(textwrap.dedent(SOURCE))
     for func in CASES:
         wrt = "0"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        proc = s2sad_command(["grad",
                                f"list_params_src.py:{func}", "--wrt", wrt,
                                "-o", f"list_params_{func}.py"],
                               cwd=root, capture_output=True, text=True, env=_ENV)
@@ -91,7 +91,7 @@ def test_two_list_parameters_added_fail_rather_than_give_numbers(tmp_path):
             zs = xs + ys
             return np.sum(zs[1] * zs[2])
         """))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "joined_src.py:joined",
+    proc = s2sad_command(["grad", "joined_src.py:joined",
                            "--wrt", "xs,ys", "-o", "joined_grad.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

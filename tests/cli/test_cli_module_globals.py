@@ -11,7 +11,6 @@ gradient (bug 3: numba refused the mixed float64/float32 products)."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -85,7 +85,7 @@ def _write_sources(tmp_path, name, helper="act"):
 
 
 def _grad(cwd, target, out, *extra):
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", target, "-o", out, *extra],
+    proc = s2sad_command(["grad", target, "-o", out, *extra],
                           cwd=cwd, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
     text = (cwd / out).read_text()

@@ -7,12 +7,12 @@ finite differences in float64."""
 import collections
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -56,7 +56,7 @@ def written(tmp_path_factory):
     for func in FUNCS:
         for flavor, mode in FLAVORS:
             out = f"ntuple_params_{func}_{flavor}"
-            proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+            proc = s2sad_command(["grad",
                                    f"ntuple_params_src.py:{func}", "--wrt", "0",
                                    "--mode", mode, "--flavor", flavor, "-o", f"{out}.py"],
                                   cwd=root, capture_output=True, text=True, env=_ENV)

@@ -3,9 +3,9 @@ is: it wrote a file literally named '-' (stranger report 20b, item 3).  A file o
 name is still reachable as ``-o ./-``."""
 
 import os
-import subprocess
 import sys
 import textwrap
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -18,7 +18,7 @@ SOURCE = """
 
 
 def _cli(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "s2sad", *args], cwd=cwd,
+    return s2sad_command([*args], cwd=cwd,
                           capture_output=True, text=True, env=_ENV)
 
 

@@ -4,10 +4,10 @@ is one in that directory.  It used to say ``.: error: the output path is a direc
 whatever the path given (a path shown relative to the working directory)."""
 
 import os
-import subprocess
 import sys
 
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -18,7 +18,7 @@ def test_an_output_directory_is_named_as_given(tmp_path, given):
                                       "    return np.sum(x ** 2)\n")
     (tmp_path / "out").mkdir()
     out = str(tmp_path) if given == "ABS" else given
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "loss.py:f", "-o", out],
+    proc = s2sad_command(["grad", "loss.py:f", "-o", out],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 2, proc.stderr
     first = proc.stderr.splitlines()[0]

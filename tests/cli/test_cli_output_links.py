@@ -8,12 +8,12 @@ symlinked module too."""
 
 import os
 import stat
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -26,7 +26,7 @@ SOURCE = """
 
 
 def _cli(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "s2sad", *args], cwd=cwd,
+    return s2sad_command([*args], cwd=cwd,
                           capture_output=True, text=True, env=_ENV, timeout=120)
 
 

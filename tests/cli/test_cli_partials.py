@@ -8,7 +8,6 @@ import functools
 import importlib
 import inspect
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -94,7 +94,7 @@ def written(tmp_path_factory):
     (root / "partials_src.py").write_text(textwrap.dedent(SOURCE))
     for case in CASES:
         name, wrt, mode, flavor, _ = case
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        proc = s2sad_command(["grad",
                                f"partials_src.py:{name}", "--wrt", wrt, "--mode", mode,
                                "--flavor", flavor, "-o", f"{_name(case)}.py"],
                               cwd=root, capture_output=True, text=True, env=_ENV)
@@ -210,7 +210,7 @@ def test_the_module_reads_the_values_the_partial_holds_when_it_runs(written):
 
 def test_check_keeps_a_partial_s_modules_up_to_date(written):
     root, _ = written
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "check", "."], cwd=root,
+    proc = s2sad_command(["check", "."], cwd=root,
                           capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{len(CASES)} up to date" in proc.stdout + proc.stderr
@@ -218,7 +218,7 @@ def test_check_keeps_a_partial_s_modules_up_to_date(written):
 
 def test_a_frozen_value_named_by_wrt_is_refused_with_what_to_do(written):
     root, _ = written
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "partials_src.py:kw",
+    proc = s2sad_command(["grad", "partials_src.py:kw",
                            "--wrt", "s"], cwd=root, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 2
     line = SOURCE.splitlines().index("    kw = functools.partial(model, s=0.5)") + 1
@@ -229,7 +229,7 @@ def test_a_frozen_value_named_by_wrt_is_refused_with_what_to_do(written):
 
 def test_a_partial_of_a_function_taking_star_args_is_refused_at_its_line(written):
     root, _ = written
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "partials_src.py:rest"],
+    proc = s2sad_command(["grad", "partials_src.py:rest"],
                           cwd=root, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 2
     line = SOURCE.splitlines().index("    rest = functools.partial(takes_rest, 2.0)") + 1
@@ -246,7 +246,7 @@ def test_the_issue_s_example_as_written(tmp_path):
         "obj  = functools.partial(quad, A=np.eye(2), b=np.ones(2))\n"
         "obj2 = functools.partial(scaled, s=3.0)\n")
     for name in ("obj", "obj2"):
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"part.py:{name}",
+        proc = s2sad_command(["grad", f"part.py:{name}",
                                "-o", f"part_{name}.py"], cwd=tmp_path, capture_output=True,
                               text=True, env=_ENV)
         assert proc.returncode == 0, proc.stderr

@@ -6,13 +6,13 @@ for ``math.copysign`` and ``1 / x``) raises too, while a NaN rebound to a NaN pa
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
 from s2sad import errors
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -22,7 +22,7 @@ def _written(tmp_path, name, source, function, others=()):
         (tmp_path / f"{other}.py").write_text(textwrap.dedent(text))
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
     out = f"{name}_grad.py"
-    subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:{function}", "-o", out],
+    s2sad_command(["grad", f"{name}.py:{function}", "-o", out],
                    cwd=tmp_path, env=_ENV, check=True, capture_output=True)
     sys.path.insert(0, str(tmp_path))
     try:

@@ -2,13 +2,13 @@
 differentiated function reads: the written module renames the helper's (``K_1``) and
 imports it from the helper's module under that name (it was left unbound: NameError)."""
 
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 HELPER = """
     import numpy as np
@@ -45,7 +45,7 @@ def test_the_renamed_global_of_a_helper_module_is_imported(tmp_path):
         import caller_module
         for function in ("outer", "through_grad"):
             out = tmp_path / f"{function}_grad.py"
-            proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+            proc = s2sad_command(["grad",
                                    f"caller_module.py:{function}", "-o", out.name],
                                   cwd=tmp_path, capture_output=True, text=True)
             assert proc.returncode == 0, proc.stderr

@@ -3,14 +3,13 @@ items (issue 16), right for arrays of any rank; and a number stored at a row or 
 slice has the sum of that part's adjoint (``Y[1] = np.sum(x)`` gave wrong values)."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scalar_loops.py"
 
@@ -18,7 +17,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "scalar_loops.py"
 def _module(tmp_path, function):
     shutil.copy(FIXTURE, tmp_path / "scalar_loops.py")
     out = tmp_path / f"{function}_grad.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"scalar_loops.py:{function}", "-o", out.name],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -9,7 +9,6 @@ finite differences (``s2sad.testing``); an hvp against differences of the gradie
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 
 import s2sad
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 #: the s2sad under test, for the subprocesses (whatever else is installed)
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -41,7 +41,7 @@ def project(tmp_path):
 
 def _written(project, spec, *options):
     out = project / "out.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", spec, *options, "-o",
+    proc = s2sad_command(["grad", spec, *options, "-o",
                            out.name, "--force"], cwd=project, capture_output=True, text=True,
                           env=ENV)
     assert proc.returncode == 0, proc.stderr
@@ -96,7 +96,7 @@ def test_numba_target(project):
     assert value == pytest.approx(func(X), rel=1e-12)
     np.testing.assert_allclose(gradient, finite_difference_gradient(func, (X,), 0),
                                rtol=1e-6, atol=1e-8)
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            "shadowing_parameters.py:parameter_range", "--target", "numba"],
                           cwd=project, capture_output=True, text=True, env=ENV)
     assert proc.returncode != 0

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -32,7 +33,7 @@ SOURCE = """
 
 
 def _cli(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "s2sad", *args], cwd=cwd,
+    return s2sad_command([*args], cwd=cwd,
                           capture_output=True, text=True, env=_ENV)
 
 

@@ -14,6 +14,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -168,7 +169,7 @@ def written(tmp_path_factory):
     (root / "tk_helpers.py").write_text(textwrap.dedent(HELPERS), encoding="utf-8")
     (root / "runner.py").write_text(textwrap.dedent(RUNNER), encoding="utf-8")
     for name in FUNCTIONS:
-        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"tk_src.py:{name}",
+        s2sad_command(["grad", f"tk_src.py:{name}",
                         "--wrt", "x", "-o", f"{name}_grad.py"], cwd=root, check=True,
                        env=_ENV, capture_output=True)
     return root
@@ -238,7 +239,7 @@ def test_a_numba_module_reads_its_defaults_and_checks_its_helpers(tmp_path):
     (tmp_path / "tk_helpers.py").write_text(textwrap.dedent(HELPERS), encoding="utf-8")
     for name, flags in (("with_array_default", []), ("calls_module_function",
                                                      ["--mode", "forward"])):
-        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"tk_src.py:{name}", "--wrt",
+        s2sad_command(["grad", f"tk_src.py:{name}", "--wrt",
                         "x", "--target", "numba", "-o", f"{name}_numba.py", *flags],
                        cwd=tmp_path, check=True, env=_ENV, capture_output=True)
     script = textwrap.dedent("""

@@ -6,12 +6,12 @@ time.  References: derivatives written by hand."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
 import pytest
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -71,7 +71,7 @@ def written(tmp_path_factory):
         for flavor, mode in (("value_and_grad", "reverse"), ("vjp", "reverse"),
                              ("hvp", "forward")):
             out = f"tuple_params_{func}_{flavor}"
-            proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+            proc = s2sad_command(["grad",
                                    f"tuple_params_src.py:{func}", "--mode", mode,
                                    "--flavor", flavor, "-o", f"{out}.py"],
                                   cwd=root, capture_output=True, text=True, env=_ENV)
@@ -141,7 +141,7 @@ def test_an_array_parameter_read_whole_is_returned_as_it_is_built(tmp_path):
             y = y0
             return np.sum(np.sin(w) * y) + np.sum(w * w)
         """))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "whole_src.py:f",
+    proc = s2sad_command(["grad", "whole_src.py:f",
                            "--wrt", "w,y0"], cwd=tmp_path, capture_output=True, text=True,
                           env=_ENV)
     assert proc.returncode == 0, proc.stderr

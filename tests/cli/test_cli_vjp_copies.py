@@ -8,7 +8,6 @@ finite differences of the source function at the original values."""
 import copy
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -41,7 +41,7 @@ SOURCE = """
 
 def _written(tmp_path, name, func, wrt):
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:{func}",
+    proc = s2sad_command(["grad", f"{name}.py:{func}",
                            "--wrt", wrt, "--flavor", "vjp", "-o", f"{name}_{func}.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr
@@ -167,7 +167,7 @@ GLOBALS_SOURCE = """
 def test_a_global_changed_in_place_before_the_pullback_is_refused(tmp_path):
     from s2sad.errors import ChangedSinceError
     (tmp_path / "gsrc.py").write_text(textwrap.dedent(GLOBALS_SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "gsrc.py:reads_g",
+    proc = s2sad_command(["grad", "gsrc.py:reads_g",
                            "--flavor", "vjp", "-o", "gsrc_vjp.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

@@ -5,7 +5,6 @@ new array with the old tape.  References: central finite differences of the meth
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -31,7 +31,7 @@ SOURCE = """
 
 def _written(tmp_path):
     (tmp_path / "objmod.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "objmod.py:Model.loss",
+    proc = s2sad_command(["grad", "objmod.py:Model.loss",
                            "--wrt", "x", "--flavor", "vjp", "-o", "objmod_vjp.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

@@ -6,7 +6,6 @@ References: central finite differences of the source function."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -14,6 +13,7 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -42,7 +42,7 @@ SOURCE = """
 def test_the_written_module_restores_what_taped_views_see(tmp_path, func):
     name = "taped_views_src"
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:{func}",
+    proc = s2sad_command(["grad", f"{name}.py:{func}",
                            "--flavor", "vjp", "-o", f"{name}_{func}.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

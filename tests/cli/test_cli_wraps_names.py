@@ -3,11 +3,11 @@ writes names its functions and output after the function the user named
 (``energy_value_and_grad``), not after the decorator's inner ``wrapper``."""
 
 import os
-import subprocess
 import sys
 import textwrap
 
 import numpy as np
+from in_process import s2sad_command
 
 SOURCE = """
     import functools
@@ -39,7 +39,7 @@ def energy_value_and_grad(x):
 
 def _grad(tmp_path, *extra):
     (tmp_path / "wrapped_energy.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "wrapped_energy.py:energy",
+    proc = s2sad_command(["grad", "wrapped_energy.py:energy",
                            *extra], cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert proc.returncode == 0, proc.stderr

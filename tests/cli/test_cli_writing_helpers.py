@@ -4,7 +4,6 @@ array (called through ``call_writing``, imported from the source module), run on
 own and give the derivatives of the closed form and of finite differences."""
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,13 +11,14 @@ import numpy as np
 import pytest
 
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "writing_helpers.py"
 
 
 def _module(tmp_path, function, wrt, mode):
     out = tmp_path / f"{function}_{mode}.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"writing_helpers.py:{function}", "--wrt", wrt, "--mode", mode,
                            "-o", out.name], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
@@ -73,7 +73,7 @@ def test_the_fixed_writing_forms_modules_run_on_their_own(tmp_path, function, mo
     # (the module of a local function appending to its caller's list kept the call)
     shutil.copy(FIXES, tmp_path / "writing_helpers_fixes.py")
     out = tmp_path / f"{function}_{mode}.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"writing_helpers_fixes.py:{function}", "--mode", mode,
                            "-o", out.name], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -9,7 +9,6 @@ References: central finite differences of the source, or derivatives by hand."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -19,6 +18,7 @@ import pytest
 import s2sad
 from s2sad.errors import CotangentError, TangentError
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -74,7 +74,7 @@ def written(tmp_path):
 
     def write(func, *options):
         out = f"w_{func}_{len(loaded)}"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"srcw.py:{func}",
+        proc = s2sad_command(["grad", f"srcw.py:{func}",
                                *options, "-o", f"{out}.py"],
                               cwd=tmp_path, capture_output=True, text=True, env=_ENV)
         assert proc.returncode == 0, proc.stderr
