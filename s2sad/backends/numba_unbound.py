@@ -34,6 +34,8 @@ def user_location(source, where, name):
     found = re.match(r"(?:(?:grad|tangent) of )?line (\d+): (.*)$", where or "")
     if not found or not source:
         return None
+    linecache.checkcache(source)   # (a name relative to the directory: another file's
+    # lines may be cached under it, from a command run in another directory)
     text = linecache.getline(source, int(found.group(1)))
     if not text.strip() or text.strip() != found.group(2).strip():
         return None

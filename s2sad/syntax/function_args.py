@@ -392,7 +392,8 @@ def _unresolved_error(parsed, arg, helper, param):
         f"(a classmethod, a callable object, a method of a library's object)" \
         if spelled is not None else "a value computed here"
     return UnsupportedSyntaxError(
-        f"{name} calls its parameter {param!r}, given {what} (calling that value there "
+        f"{name} calls its parameter {param!r}, given {what} (calling the "
+        f"{'local value' if arg.__class__ is gast.Name else 'value'} there "
         f"is not supported: s2sad differentiates a function passed to a helper it can name "
         f"where the code is made)", parsed.location(arg),
         hint=textwrap.shorten(

@@ -7,7 +7,6 @@ does not [hold a function]").  A method of an object the function is given or ma
 stays refused, saying so.  References: central differences in float64."""
 
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -17,6 +16,7 @@ import s2sad
 from tests.fixtures import bound_methods24 as fx
 from tests.programs.every_transform import every_transform
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 Y0 = np.array([0.3, -0.5, 0.9])
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -79,7 +79,7 @@ def test_the_written_module_reads_the_object_and_the_partial_s_array(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.abspath(fx.__file__)))
     for func in ("loss", "loss_partial"):
         out = tmp_path / f"bm24_{func}.py"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        proc = s2sad_command(["grad",
                                os.path.join(root, "fixtures", "bound_methods24.py") + f":{func}",
                                "-o", str(out)], capture_output=True, text=True, env=_ENV,
                               cwd=os.path.dirname(root))

@@ -4,7 +4,6 @@ function it caches, its __wrapped__ (stranger18): every mode against central fin
 differences, and by hand."""
 
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 import s2sad
 import cached_functions as cf
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 X = np.array([0.5, 1.5, -0.7])
 
@@ -46,7 +46,7 @@ def test_a_cached_function_given_to_the_api(f, t, slope):
 
 def test_a_cached_function_given_to_the_cli(tmp_path):
     source = os.path.join(os.path.dirname(cf.__file__), "cached_functions.py")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source}:cubed"],
+    proc = s2sad_command(["grad", f"{source}:cubed"],
                           cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert proc.returncode == 0, proc.stderr

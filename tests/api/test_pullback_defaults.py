@@ -5,7 +5,6 @@ entry's own default and a global do; unchanged, the pullback matches a derivativ
 hand (d/dx sin(x * d) = d * cos(x * d))."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import s2sad
 from s2sad.errors import ChangedSinceError
 import pullback_defaults as pd
+from in_process import s2sad_command
 
 ONES = np.ones(3)
 ROW = pd.C23[1].copy()
@@ -80,7 +80,7 @@ def test_the_cli_vjp_module_checks_the_wrapped_functions_default(tmp_path):
     here = str(Path(s2sad.__file__).resolve().parents[1])   # (this s2sad, not another)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "--flavor", "vjp",
+    proc = s2sad_command(["grad", "--flavor", "vjp",
                            f"{source.name}:decorated", "-o", "decorated_vjp.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr

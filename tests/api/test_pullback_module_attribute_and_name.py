@@ -6,7 +6,6 @@ also where the module is read only dotted."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -14,6 +13,7 @@ import pytest
 
 import s2sad
 from s2sad import errors
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -39,7 +39,7 @@ def modules(tmp_path):
     (tmp_path / "m_pb_both.py").write_text(textwrap.dedent(BOTH))
     (tmp_path / "m_pb_dotted.py").write_text(textwrap.dedent(DOTTED))
     for name in ("m_pb_both", "m_pb_dotted"):
-        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:f", "--flavor",
+        s2sad_command(["grad", f"{name}.py:f", "--flavor",
                         "vjp", "-o", f"{name}_vjp.py"], cwd=tmp_path, env=_ENV, check=True,
                        capture_output=True)
     sys.path.insert(0, str(tmp_path))

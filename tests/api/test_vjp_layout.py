@@ -8,7 +8,6 @@ central finite differences at copies that keep the layout, and by hand."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 WEIGHTS = np.arange(6.0)
 
@@ -83,7 +83,7 @@ def test_by_hand():
 def test_the_cli_vjp_module_keeps_the_layout(tmp_path):
     (tmp_path / "lay.py").write_text(textwrap.dedent(SOURCE))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "lay.py:raveled", "--flavor", "vjp",
+    proc = s2sad_command(["grad", "lay.py:raveled", "--flavor", "vjp",
                            "-o", "lay_vjp.py"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     sys.path.insert(0, str(tmp_path))

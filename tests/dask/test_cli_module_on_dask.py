@@ -4,7 +4,6 @@ central finite differences and a derivative written by hand."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -20,6 +19,7 @@ import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
 from dask_column import Computes, lazy  # noqa: E402
+from in_process import s2sad_command
 
 MODEL = textwrap.dedent("""\
     import numpy as np
@@ -58,7 +58,7 @@ def this_s2sad_first():
 
 def write_module(tmp_path, target, wrt, out):
     (tmp_path / "model.py").write_text(MODEL, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", target, "--wrt", wrt,
+    proc = s2sad_command(["grad", target, "--wrt", wrt,
                            "-o", out], cwd=tmp_path, capture_output=True, text=True,
                           env=this_s2sad_first())
     assert proc.returncode == 0, proc.stderr

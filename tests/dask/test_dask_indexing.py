@@ -7,7 +7,6 @@ Every derivative is built under a scheduler that refuses to compute
 differences on numpy inputs (second order: differences of differences)."""
 
 import importlib.util
-import subprocess
 import sys
 import textwrap
 
@@ -21,6 +20,7 @@ import s2sad.dask  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
 
 from dask_column import lazy  # noqa: E402
+from in_process import s2sad_command
 
 ROWS = np.array([True, False, True, True, False, True])
 COLUMNS = np.array([False, True, True, False])
@@ -211,7 +211,7 @@ MODULE = textwrap.dedent("""\
 
 def test_a_cli_module_with_these_subscripts_runs_on_dask(tmp_path):
     (tmp_path / "model.py").write_text(MODULE, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:loss", "--wrt",
+    proc = s2sad_command(["grad", "model.py:loss", "--wrt",
                            "w,X", "-o", "model_grad.py"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr

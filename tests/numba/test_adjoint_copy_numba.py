@@ -5,7 +5,6 @@ derivative by hand."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -18,6 +17,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import numba_adjoint_copies as A  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 X = np.linspace(0.1, 1.0, 4)
@@ -49,7 +49,7 @@ def test_cli_numba_module_of_item_plus_sum(tmp_path):
     (tmp_path / source.name).write_text(source.read_text())
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
-    run = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    run = s2sad_command(["grad",
                           f"{source.name}:item_plus_sum", "--target", "numba", "-o", "c_nb.py"],
                          cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

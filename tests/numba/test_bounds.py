@@ -9,7 +9,6 @@ import importlib
 import itertools
 import os
 import shutil
-import subprocess
 import sys
 import textwrap
 import warnings
@@ -30,6 +29,7 @@ from s2sad.backends.numba_runtime import check_indexes  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
 
 import numba_bounds_functions as bf  # noqa: E402
+from in_process import s2sad_command
 
 RNG = np.random.default_rng(7)
 
@@ -289,7 +289,7 @@ def test_cli_numba_module_raises_where_numpy_does(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH",
                                                                                   "")]))
     for func in ("paired", "one_too_many", "grid"):
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        proc = s2sad_command(["grad",
                                f"numba_bounds_functions.py:{func}", "--wrt", "0", "--target",
                                "numba", "-o", f"{func}_grad.py"], cwd=tmp_path, env=env,
                               capture_output=True, text=True)

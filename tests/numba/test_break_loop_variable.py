@@ -13,6 +13,7 @@ import warnings
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -67,7 +68,7 @@ def test_the_api_compiles_a_count_read_after_break(load):
 
 def _write(tmp_path, function):
     (tmp_path / "break_src.py").write_text(textwrap.dedent(SOURCE))
-    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"break_src.py:{function}",
+    return s2sad_command(["grad", f"break_src.py:{function}",
                            "--target", "numba", "-o", f"{function}_grad.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
 

@@ -4,7 +4,6 @@ with numba's TypingError; real arguments still give the gradient of central diff
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import s2sad  # noqa: E402
 from s2sad.errors import ValueTypeError  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ("def idx(x, w):\n"
@@ -31,7 +31,7 @@ def test_cli_numba_module_refuses_complex_arguments_as_the_api(tmp_path):
     (tmp_path / "cmod.py").write_text(SOURCE)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
-    run = subprocess.run([sys.executable, "-m", "s2sad", "grad", "cmod.py:idx", "--wrt", "x",
+    run = s2sad_command(["grad", "cmod.py:idx", "--wrt", "x",
                           "--target", "numba", "-o", "cmod_nb.py"], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

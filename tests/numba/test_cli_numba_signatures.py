@@ -7,7 +7,6 @@ import importlib.util
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
 
 from s2sad.errors import S2sadError  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "numba_cli_signatures.py"
@@ -26,7 +26,7 @@ SRC = "numba_cli_signatures.py"
 def _write(where, spec, out, *options):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{SRC}:{spec}", *options,
+    proc = s2sad_command(["grad", f"{SRC}:{spec}", *options,
                            "-o", out], cwd=where, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     path = where / out

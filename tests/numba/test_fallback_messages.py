@@ -3,7 +3,6 @@ tape, or held a typo (stranger13's bug6, bug9, bug7): each names the user's line
 what to do, and the numpy code that runs instead gives the right numbers."""
 
 import inspect
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -18,6 +17,7 @@ pytest.importorskip("scipy")
 import numba_messages as M  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 
 def _fallback(func, *args):
@@ -66,7 +66,7 @@ def test_a_library_ufunc_read_dotted_is_named_too(name, read, dotted, tmp_path):
     np.testing.assert_allclose(grad, fd(lambda x: func(x, sigma), (x,)), rtol=1e-6)
     source = Path(M.__file__)
     (tmp_path / source.name).write_text(source.read_text())
-    done = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source.name}:{name}",
+    done = s2sad_command(["grad", f"{source.name}:{name}",
                            "--wrt", "x", "--target", "numba", "-o", "out.py"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 2 and not (tmp_path / "out.py").exists()

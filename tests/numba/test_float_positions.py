@@ -7,7 +7,6 @@ finite differences."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -20,6 +19,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import numba_float_positions as F  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 X = np.linspace(0.3, 1.4, 10)
@@ -79,7 +79,7 @@ def test_cli_module_raises_pythons_type_error(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
     for name in ("scal", "head_sum"):
-        run = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source.name}:{name}",
+        run = s2sad_command(["grad", f"{source.name}:{name}",
                               "--wrt", "0", "--target", "numba", "-o", f"{name}_nb.py"],
                              cwd=tmp_path, env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr

@@ -21,6 +21,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import s2sad  # noqa: E402
 from s2sad.backends.numba_target import to_numba  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +89,7 @@ def test_cli_refuses_a_helper_pullback_at_the_callers_line(place):
     where, _ = place
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "fn3helpers.py:loss", "--wrt",
+    proc = s2sad_command(["grad", "fn3helpers.py:loss", "--wrt",
                            "w", "--target", "numba", "-o", "fn3_loss_nb.py"], cwd=where, env=env,
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert proc.returncode == 2

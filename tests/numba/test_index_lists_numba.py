@@ -6,7 +6,6 @@ written there gets no adjoint).  Before, the CLI wrote a module that failed at i
 call.  Checked against central finite differences written here."""
 
 import importlib.util
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -19,6 +18,7 @@ numba = pytest.importorskip("numba", reason="numba is an optional extra: pip ins
 
 import numba_index_lists as M  # noqa: E402
 import s2sad  # noqa: E402
+from in_process import s2sad_command
 
 CASES = [
     (M.add_repeated, (np.array([0.5, -1.0, 2.0, 0.3]), 0.7)),
@@ -60,7 +60,7 @@ def test_cli_module_runs_and_is_right(tmp_path):
     (tmp_path / source.name).write_text(source.read_text())
     for f, args in CASES:
         out = tmp_path / f"{f.__name__}_numba.py"
-        done = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source.name}:{f.__name__}",
+        done = s2sad_command(["grad", f"{source.name}:{f.__name__}",
                                "--wrt", "0,1", "--target", "numba", "-o", out.name],
                               cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr

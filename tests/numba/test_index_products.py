@@ -4,7 +4,6 @@ product still flagged gets a hint that works for an index (not "make it a float"
 
 import importlib.util
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -16,6 +15,7 @@ numba = pytest.importorskip("numba", reason="numba is an optional extra: pip ins
                                             "'s2sad[numba]'")
 
 import s2sad  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +94,7 @@ def test_the_cli_module_of_gate_slices_runs(tmp_path):
     (tmp_path / "m.py").write_text(SOURCE)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "m.py:gates", "--wrt", "W",
+    proc = s2sad_command(["grad", "m.py:gates", "--wrt", "W",
                            "--target", "numba", "-o", "out.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -6,7 +6,6 @@ refusal, located at the user's line, from the compiled code too."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -20,6 +19,7 @@ import numba_int_counters as C  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.errors import UnsupportedSyntaxError  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 X = np.linspace(0.1, 1.0, 5)
@@ -64,7 +64,7 @@ def test_cli_numba_module_of_the_counter_and_of_the_array(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
     for name in ("ctr", "grow"):
-        run = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source.name}:{name}",
+        run = s2sad_command(["grad", f"{source.name}:{name}",
                               "--wrt", "x", "--target", "numba", "-o", f"{name}_nb.py"],
                              cwd=tmp_path, env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stderr

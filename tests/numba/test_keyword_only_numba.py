@@ -9,7 +9,6 @@ References: central finite differences of the user's functions."""
 
 import importlib
 import os
-import subprocess
 import sys
 import textwrap
 import warnings
@@ -21,6 +20,7 @@ pytest.importorskip("numba", reason="numba is not installed")
 
 import s2sad  # noqa: E402
 from s2sad.testing import finite_difference_gradient  # noqa: E402
+from in_process import s2sad_command
 
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 
@@ -82,7 +82,7 @@ def written(tmp_path_factory):
     root = tmp_path_factory.mktemp("numba_kwonly")
     (root / "kwonly_src.py").write_text(textwrap.dedent(SOURCE))
     for i, (name, wrt, words, _, _, _) in enumerate(CASES):
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"kwonly_src.py:{name}",
+        proc = s2sad_command(["grad", f"kwonly_src.py:{name}",
                                "--wrt", wrt, "--target", "numba", "-o", f"kwonly_{i}.py"]
                               + words, cwd=root, capture_output=True, text=True, env=_ENV)
         assert proc.returncode == 0, proc.stderr
@@ -145,7 +145,7 @@ def test_a_numba_fallback_warning_points_at_the_user_s_call():
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_a_partial_with_target_numba_is_refused_at_its_line_with_a_true_hint(written, mode):
     root, source = written
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "kwonly_src.py:obj",
+    proc = s2sad_command(["grad", "kwonly_src.py:obj",
                            "--mode", mode, "--target", "numba", "-o", f"obj_{mode}.py"],
                           cwd=root, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 2, proc.stderr
@@ -154,7 +154,7 @@ def test_a_partial_with_target_numba_is_refused_at_its_line_with_a_true_hint(wri
     assert "kwonly_src.py:quad --target numba" in proc.stderr
     assert not (root / f"obj_{mode}.py").exists()
     # the hint, followed: the function it calls, given the values the partial holds
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "kwonly_src.py:quad",
+    proc = s2sad_command(["grad", "kwonly_src.py:quad",
                            "--target", "numba", "-o", "quad_numba.py"],
                           cwd=root, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

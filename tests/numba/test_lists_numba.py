@@ -8,7 +8,6 @@ cannot compile s2sad's code, the fallback warning says the code is s2sad's."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -22,6 +21,7 @@ numba = pytest.importorskip("numba", reason="numba is an optional extra: pip ins
 import numba_lists as M  # noqa: E402
 import s2sad  # noqa: E402
 from s2sad.backends.numba_aliases import with_list_aliases_merged  # noqa: E402
+from in_process import s2sad_command
 
 VECTOR = np.array([0.3, -0.2, 0.5])
 SCALAR_CASES = [M.append_sum, M.append_last, M.comprehension, M.numbers_np_array]
@@ -153,7 +153,7 @@ def test_cli_module_runs_and_is_right(tmp_path):
     (tmp_path / source.name).write_text(source.read_text())
     for f, x in [(M.append_sum, 0.3), (M.append_stack, VECTOR), (M.comprehension, 0.3)]:
         out = tmp_path / f"{f.__name__}_numba.py"
-        done = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        done = s2sad_command(["grad",
                                f"{source.name}:{f.__name__}", "--wrt", "x", "--target",
                                "numba", "-o", out.name],
                               cwd=tmp_path, capture_output=True, text=True, env=ENV)
@@ -170,7 +170,7 @@ def test_cli_module_runs_and_is_right(tmp_path):
 def test_cli_refuses_the_extend_of_an_empty_list(tmp_path):
     source = Path(M.__file__)
     (tmp_path / source.name).write_text(source.read_text())
-    done = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    done = s2sad_command(["grad",
                            f"{source.name}:extend_loop", "--wrt", "x", "--target", "numba",
                            "-o", "out.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=ENV)

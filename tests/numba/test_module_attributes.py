@@ -23,6 +23,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import s2sad  # noqa: E402
 from s2sad.backends.numba_free import free_reads  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,7 +169,7 @@ def test_cli_module_reads_each_change(place):
     _reset(cfg, mod)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "fn3model.py:f", "--wrt", "x",
+    proc = s2sad_command(["grad", "fn3model.py:f", "--wrt", "x",
                            "--target", "numba", "-o", "fn3_f_nb.py", "--force"], cwd=where,
                           env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr

@@ -9,7 +9,6 @@ import importlib
 import importlib.util
 import os
 import pkgutil
-import subprocess
 import sys
 import re
 import warnings
@@ -25,6 +24,7 @@ import s2sad  # noqa: E402
 import s2sad.runtime  # noqa: E402
 from s2sad.backends.numba_target import numba_runtime_names, to_numba  # noqa: E402
 from s2sad.errors import NumbaTargetError  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ def _cli(tmp_path, func, *extra):
     (tmp_path / "m.py").write_text(SOURCE)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"m.py:{func}", *extra,
+    return s2sad_command(["grad", f"m.py:{func}", *extra,
                            "--target", "numba", "-o", "out.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
 

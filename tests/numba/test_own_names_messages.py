@@ -12,6 +12,7 @@ numba = pytest.importorskip("numba", reason="numba is an optional extra: pip ins
                                             "'s2sad[numba]'")
 
 import s2sad  # noqa: E402
+from in_process import s2sad_command
 
 SOURCE = '''import numpy as np
 
@@ -62,7 +63,7 @@ def test_the_cli_names_a_dict_parameter_not_a_runtime_helper(tmp_path):
                                    "    return np.sum((p['w'] * x + p['b']) ** 2)\n")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "m.py:dict_params",
+    proc = s2sad_command(["grad", "m.py:dict_params",
                            "--target", "numba", "-o", "out.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and not (tmp_path / "out.py").exists()

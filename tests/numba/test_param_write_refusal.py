@@ -11,7 +11,6 @@ import importlib
 import inspect
 import os
 import re
-import subprocess
 import sys
 import textwrap
 import warnings
@@ -22,6 +21,7 @@ import pytest
 pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
 
 import s2sad  # noqa: E402
+from in_process import s2sad_command
 
 #: the child processes import this s2sad (the test's sys.path)
 _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -106,7 +106,7 @@ SOURCE = """
 
 def test_cli_numba_module_checks_in_its_wrapper(tmp_path):
     (tmp_path / "fill_src.py").write_text(textwrap.dedent(SOURCE))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "fill_src.py:fill",
+    proc = s2sad_command(["grad", "fill_src.py:fill",
                            "--target", "numba", "-o", "fill_grad_numba.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=_ENV)
     assert proc.returncode == 0, proc.stderr

@@ -19,6 +19,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 import s2sad  # noqa: E402
 from s2sad.api.numba_backend import own_construct  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,7 +92,7 @@ def test_cli_module_compiles_reversed_ranges(place):
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     for name, count in CASES:
         out = f"fn3_{name}_nb.py"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"fn3ranges.py:{name}",
+        proc = s2sad_command(["grad", f"fn3ranges.py:{name}",
                                "--wrt", "x", "--target", "numba", "-o", out, "--force"],
                               cwd=where, env=env, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL)

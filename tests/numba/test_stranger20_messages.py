@@ -5,12 +5,12 @@ compiles and gives the Hessian-vector product written by hand."""
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from in_process import s2sad_command
 
 pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2sad[numba]'")
 
@@ -23,7 +23,7 @@ def _hvp_module(tmp_path, name, before):
     (tmp_path / f"{name}.py").write_text(LAST.format(before=before))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
-    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:lastvar",
+    return s2sad_command(["grad", f"{name}.py:lastvar",
                            "--mode", "forward", "--flavor", "hvp", "--target", "numba",
                            "-o", f"{name}_hvp.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
@@ -62,7 +62,7 @@ def _cli(tmp_path, name, text, func):
     (tmp_path / f"{name}.py").write_text(text)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT),
                                                        os.environ.get("PYTHONPATH", "")]))
-    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{name}.py:{func}",
+    return s2sad_command(["grad", f"{name}.py:{func}",
                            "--wrt", "x", "--target", "numba", "-o", f"{name}_nb.py"],
                           cwd=tmp_path, env=env, capture_output=True, text=True)
 

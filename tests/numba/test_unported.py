@@ -4,7 +4,6 @@ math functions numba 0.68 has no implementation of, user values it cannot take."
 import importlib.util
 import math
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -20,6 +19,7 @@ from s2sad.backends.numba_target import to_numba  # noqa: E402
 from s2sad.backends.numba_unported import UNCOMPILED_MATH, value_problem  # noqa: E402
 from s2sad.errors import NumbaTargetError  # noqa: E402
 from s2sad.testing import finite_difference_gradient as fd  # noqa: E402
+from in_process import s2sad_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def _cli(tmp_path, source, func="f"):
     (tmp_path / "m.py").write_text(source)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    return subprocess.run([sys.executable, "-m", "s2sad", "grad", f"m.py:{func}", "--target",
+    return s2sad_command(["grad", f"m.py:{func}", "--target",
                            "numba", "-o", "out.py"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
 

@@ -12,6 +12,7 @@ import pytest
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads
+from in_process import s2sad_command
 
 BOTH = ("reverse", "forward")
 
@@ -558,7 +559,7 @@ def test_the_command_line(tmp_path, mode, flavor):
     env["PYTHONPATH"] = os.pathsep.join(
         [os.path.dirname(os.path.dirname(os.path.abspath(s2sad.__file__)))]
         + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:loss",
+    proc = s2sad_command(["grad", "model.py:loss",
                            "--wrt", "xs,w", "--mode", mode, "--flavor", flavor,
                            "-o", "loss_d.py"], cwd=tmp_path, capture_output=True, text=True,
                           env=env)

@@ -26,6 +26,7 @@ import foreign_containers as fc
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 FIXTURE = Path(fc.__file__)
 # the command line runs the s2sad under test (this checkout's), whatever is installed
@@ -119,7 +120,7 @@ def test_the_deque_hint_is_a_spelling_that_works():
 
 def test_the_cli_refuses_a_foreign_method(tmp_path):
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"{FIXTURE.name}:deque_window", "-o", "out.py"], cwd=tmp_path,
                           capture_output=True, text=True, env=ENV)
     assert proc.returncode == 2, proc.stderr
@@ -155,7 +156,7 @@ def test_an_endless_iterator_is_refused_located():
                                           ("forward", "jvp")])
 def test_the_cli_module_of_the_pair_loop_runs(tmp_path, mode, flavor):
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"{FIXTURE.name}:pair_energy", "--mode", mode, "-o", "out.py"],
                           cwd=tmp_path, capture_output=True, text=True, env=ENV)
     assert proc.returncode == 0, proc.stderr
@@ -179,7 +180,7 @@ def test_the_cli_module_of_the_pair_loop_runs(tmp_path, mode, flavor):
 def test_the_numba_target_refuses_the_pair_loop_at_generation(tmp_path):
     pytest.importorskip("numba")
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"{FIXTURE.name}:pair_energy", "--target", "numba", "-o",
                            "out.py"], cwd=tmp_path, capture_output=True, text=True, env=ENV)
     assert proc.returncode == 2, proc.stderr
@@ -251,7 +252,7 @@ def test_a_block_and_a_row_written_compile_in_numba_in_written_modules(tmp_path)
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
     for flavor in ("value_and_grad", "hvp"):
         mode = "reverse" if flavor == "value_and_grad" else "forward"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+        proc = s2sad_command(["grad",
                                f"{FIXTURE.name}:heat2d", "--wrt", "u0", "--mode", mode,
                                "--flavor", flavor, "--target", "numba", "-o",
                                f"heat_{flavor}.py"], cwd=tmp_path, capture_output=True,

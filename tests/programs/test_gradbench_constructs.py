@@ -14,7 +14,6 @@ command line.
 * writes through pairs of index arrays (``Ls[:, rows, cols] = l``), repeated or not.
 """
 
-import subprocess
 import sys
 import textwrap
 
@@ -25,6 +24,7 @@ import gradbench_constructs as gc
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 X4 = np.array([0.3, -0.7, 1.1, 0.4])
 X6 = np.array([0.3, -0.7, 1.1, 0.4, 0.9, -0.2])
@@ -139,7 +139,7 @@ MODEL = textwrap.dedent('''\
                                           ("forward", "jvp"), ("forward", "hvp")])
 def test_the_command_line(tmp_path, mode, flavor):
     (tmp_path / "model.py").write_text(MODEL, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:loss",
+    proc = s2sad_command(["grad", "model.py:loss",
                            "--mode", mode, "--flavor", flavor], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -6,7 +6,6 @@ pieces of an ``np.array_split``, "inhomogeneous shape"; an array called).  In gr
 vjp, jvp, hvp and the CLI's module; references are central finite differences."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import s2sad
 from s2sad.testing import finite_difference_gradient
 
 import helper_names_composed as hn
+from in_process import s2sad_command
 
 X = np.array([0.3, -0.5, 0.7])
 FUNCTIONS = [hn.value_and_grad_beside_zeros_like, hn.grad_beside_all_three,
@@ -68,7 +68,7 @@ def test_the_cli_module(tmp_path, flavor):
     here = str(Path(s2sad.__file__).resolve().parents[1])   # (this s2sad, not another)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [here] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "--flavor", flavor,
+    proc = s2sad_command(["grad", "--flavor", flavor,
                            f"{source.name}:{name}", "-o", out.name],
                           cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr

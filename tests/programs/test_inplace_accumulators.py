@@ -17,6 +17,7 @@ from s2sad.api.ranked import Ranked
 from s2sad.testing import check_grads, finite_difference_gradient
 
 import inplace_accumulators as ia
+from in_process import s2sad_command
 
 RNG = np.random.default_rng(1616)
 
@@ -237,7 +238,7 @@ def test_the_cli_writes_the_general_code_and_it_agrees_with_finite_differences(t
     from pathlib import Path
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "inplace_accumulators.py"
     shutil.copy(fixture, tmp_path / "inplace_accumulators.py")
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            "inplace_accumulators.py:rnn", "--wrt", "Wx,Wh,b", "-o", "g.py"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

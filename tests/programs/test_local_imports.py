@@ -6,7 +6,6 @@ again, a name read before its import are refused, located, saying what works."""
 
 import importlib
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 import s2sad
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures")
 sys.path.insert(0, FIXTURES)
@@ -76,7 +76,7 @@ def test_imports_not_at_the_top_are_refused_located(name, line):
 
 def test_written_module_binds_the_imported_names(tmp_path):
     target = tmp_path / "li_grad.py"
-    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    s2sad_command(["grad",
                     os.path.join(FIXTURES, "local_imports.py") + ":calls_helper_importing",
                     "-o", str(target)], check=True, cwd=os.getcwd())
     sys.path.insert(0, str(tmp_path))
@@ -106,7 +106,7 @@ def test_a_written_module_imports_locally_imported_ufuncs(tmp_path):
     it imports them from scipy.special now, and agrees with finite differences."""
     pytest.importorskip("scipy", reason="scipy is optional")
     target = tmp_path / "su_grad.py"
-    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    s2sad_command(["grad",
                     os.path.join(FIXTURES, "local_imports.py") + ":scipy_ufuncs",
                     "-o", str(target)], check=True, cwd=os.getcwd())
     assert "from scipy.special import expit" in target.read_text()

@@ -8,7 +8,6 @@ checked in every transform against central finite differences or a hand derivati
 
 import os
 import shutil
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -21,6 +20,7 @@ import s2sad
 from s2sad.errors import S2sadError
 from s2sad.runtime import svd_tangent, svd_tangent_dot
 from s2sad.testing import check_grads
+from in_process import s2sad_command
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "maybe_views.py"
 X2 = np.array([[0.3, -1.2, 0.5], [0.7, 0.1, -0.4]])
@@ -54,7 +54,7 @@ def _cli_module(tmp_path, function, wrt, mode):
     root = str(Path(s2sad.__file__).resolve().parents[1])   # (the s2sad these tests test)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"maybe_views.py:{function}",
+    proc = s2sad_command(["grad", f"maybe_views.py:{function}",
                            "--wrt", wrt, "--mode", mode, "-o", out.name], cwd=tmp_path,
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr

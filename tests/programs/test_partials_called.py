@@ -10,7 +10,6 @@ by position landing on a parameter the partial holds by keyword) is refused, nev
 import functools
 import importlib
 import os
-import subprocess
 import sys
 from functools import partial
 
@@ -19,6 +18,7 @@ import pytest
 
 import s2sad
 from s2sad.testing import check_grads
+from in_process import s2sad_command
 
 
 def q(x, a=1.0, b=1.0):
@@ -177,7 +177,7 @@ _ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
 def test_written_modules_call_the_partials(tmp_path, flags):
     here = os.path.dirname(os.path.abspath(__file__))
     out = tmp_path / "written_partials.py"
-    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    s2sad_command(["grad",
                     f"{os.path.join(here, 'test_partials_called.py')}:frozen_value_differentiated",
                     "--wrt", "x,w", *flags, "-o", str(out)], check=True, env=_ENV, cwd=here)
     sys.path.insert(0, str(tmp_path))
@@ -206,7 +206,7 @@ def test_written_modules_call_the_partials(tmp_path, flags):
 def test_a_written_module_calls_a_global_partial(tmp_path):
     here = os.path.dirname(os.path.abspath(__file__))
     out = tmp_path / "written_global_partials.py"
-    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    s2sad_command(["grad",
                     f"{os.path.join(here, 'test_partials_called.py')}:global_partials",
                     "-o", str(out)], check=True, env=_ENV, cwd=here)
     sys.path.insert(0, str(tmp_path))

@@ -24,6 +24,7 @@ import pytest
 import s2sad
 from s2sad.errors import SharedArgumentsError, UnsupportedSyntaxError
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 GLOBAL = np.array([0.5, -1.0])
 
@@ -524,7 +525,7 @@ MODULE = textwrap.dedent("""\
                                    ["--mode", "forward", "--flavor", "hvp"]])
 def test_modules_written_by_the_command_line_check_too(tmp_path, flags):
     (tmp_path / "model.py").write_text(MODULE, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:g", *flags,
+    done = s2sad_command(["grad", "model.py:g", *flags,
                            "-o", "g_d.py"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     script = textwrap.dedent("""\

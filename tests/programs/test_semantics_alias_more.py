@@ -25,6 +25,7 @@ import pytest
 import s2sad
 from s2sad.errors import SharedArgumentsError, UnsupportedSyntaxError
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 def _copies(args):
     return [np.array(a) if isinstance(a, np.ndarray) else a for a in args]
@@ -154,7 +155,7 @@ CLI_MODULE = textwrap.dedent("""\
                                    ["--mode", "forward", "--flavor", "hvp"]])
 def test_cli_modules_check_the_globals_too(tmp_path, flags):
     (tmp_path / "model.py").write_text(CLI_MODULE, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "s2sad", "grad", "model.py:g", *flags,
+    done = s2sad_command(["grad", "model.py:g", *flags,
                            "-o", "g_d.py"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     script = textwrap.dedent("""\

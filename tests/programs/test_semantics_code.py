@@ -12,7 +12,6 @@ import gc
 import importlib
 import importlib.util
 import os
-import subprocess
 import sys
 import weakref
 
@@ -25,6 +24,7 @@ from s2sad.rules import registry
 from s2sad.testing import finite_difference_gradient
 
 from conftest import write
+from in_process import s2sad_command
 
 
 # ----------------------------------------------------------------- functools.wraps
@@ -107,7 +107,7 @@ def test_a_wraps_wrapper_with_two_parameters_against_finite_differences(load):
 
 def test_a_wraps_wrapper_through_the_cli(load):
     load("wrapped_cli", WRAPPED)
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "wrapped_cli.py:square"],
+    proc = s2sad_command(["grad", "wrapped_cli.py:square"],
                           cwd=load.path, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert proc.returncode == 0, proc.stderr

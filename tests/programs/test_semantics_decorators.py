@@ -11,7 +11,6 @@ differences, never by s2sad.
 
 import inspect
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -19,6 +18,7 @@ import pytest
 
 import s2sad
 from s2sad.testing import finite_difference_gradient
+from in_process import s2sad_command
 
 
 DECORATED = """\
@@ -276,7 +276,7 @@ def test_a_decorated_helper_called_from_the_differentiated_function(load):
 def test_through_the_cli(load):
     load("deco_cli", DECORATED)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "deco_cli.py:f"],
+    proc = s2sad_command(["grad", "deco_cli.py:f"],
                           cwd=load.path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     namespace = {}
@@ -284,7 +284,7 @@ def test_through_the_cli(load):
     value, grad = namespace["f_value_and_grad"](X)
     assert value == pytest.approx(4.0 * np.sum(np.sin(X)) + 1.0)
     np.testing.assert_allclose(grad, 4.0 * np.cos(X))
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", "deco_cli.py:f",
+    proc = s2sad_command(["grad", "deco_cli.py:f",
                            "--wrt", "k"], cwd=load.path, capture_output=True, text=True,
                           env=env)
     assert proc.returncode == 0, proc.stderr

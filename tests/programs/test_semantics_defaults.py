@@ -2,7 +2,6 @@
 a default that reads a value of the enclosing function, or a global deleted since, is
 given in-process; a written module, which cannot spell it, refuses with its location."""
 
-import subprocess
 import sys
 import textwrap
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
+from in_process import s2sad_command
 
 SCALE = 10.0
 
@@ -69,7 +69,7 @@ def test_a_written_module_refuses_a_default_it_cannot_spell(tmp_path):
             return g(x) + g(x, 1.0)
     """))
     for spec in ("m.py:caller", "m.py:g"):
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", spec], cwd=tmp_path,
+        proc = s2sad_command(["grad", spec], cwd=tmp_path,
                               capture_output=True, text=True)
         assert proc.returncode == 2, proc.stderr
         assert "m.py:2:20:" in proc.stderr

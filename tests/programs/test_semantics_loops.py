@@ -12,6 +12,7 @@ import pytest
 import s2sad
 from s2sad.errors import UnboundVariableError, UnsupportedSyntaxError
 from s2sad.testing import check_grads
+from in_process import s2sad_command
 
 RNG = np.random.default_rng(11)
 X = RNG.normal(size=(3, 2))
@@ -381,7 +382,7 @@ def test_default_naming_a_module_global_in_the_cli_module(tmp_path):
     out = tmp_path / "dg.py"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [os.path.dirname(here)] + os.environ.get("PYTHONPATH", "").split(os.pathsep)))
-    subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    s2sad_command(["grad",
                     f"{__file__}:default_names_a_global", "--wrt", "x", "-o", str(out)],
                    check=True, env=env, cwd=here)
     sys.path.insert(0, here)
@@ -520,7 +521,7 @@ def test_keyword_only_parameters_in_cli_modules(tmp_path):
     for name, extra in [("rev", ["--wrt", "k"]), ("fwd", ["--mode", "forward", "--wrt", "x"]),
                         ("hvp", ["--mode", "forward", "--flavor", "hvp", "--wrt", "x"])]:
         out = tmp_path / f"kw_{name}.py"
-        subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{__file__}:keyword_only_two",
+        s2sad_command(["grad", f"{__file__}:keyword_only_two",
                         *extra, "-o", str(out)], check=True, env=env, cwd=here)
         sys.path.insert(0, here)
         try:

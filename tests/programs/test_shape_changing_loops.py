@@ -10,7 +10,6 @@ produced.
 
 import inspect
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import s2sad
 from s2sad.testing import check_grads, finite_difference_gradient
 
 import shape_changing_loops as sc
+from in_process import s2sad_command
 
 RNG = np.random.default_rng(1616)
 X0 = np.array([0.5, -1.0, 0.25])
@@ -126,7 +126,7 @@ def test_the_written_module_agrees_with_finite_differences(tmp_path, function, a
     shutil.copy(FIXTURE, tmp_path / "shape_changing_loops.py")
     out = tmp_path / f"{function}_grad.py"
     name = list(inspect.signature(getattr(sc, function)).parameters)[wrt]
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"shape_changing_loops.py:{function}", "--wrt", name,
                            "-o", out.name], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

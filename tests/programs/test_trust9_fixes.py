@@ -5,7 +5,6 @@ written by hand; what Python would run differently stays refused, at the user's 
 
 import inspect
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import s2sad
 import trust9_functions as tf
 from s2sad.errors import S2sadError, UnsupportedSyntaxError, ValueTypeError
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 W = np.array([0.7, -1.2, 0.4])
 w = np.array([0.3, 0.9, -0.5])
@@ -180,7 +180,7 @@ def test_wrappers_with_parameters_of_their_own_through_the_cli(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for name, wrt in (("with_offset", "x,c"), ("with_shift", "x,t")):
         out = tmp_path / f"{name}_grad.py"
-        proc = subprocess.run([sys.executable, "-m", "s2sad", "grad", f"{source}:{name}",
+        proc = s2sad_command(["grad", f"{source}:{name}",
                                "--wrt", wrt, "-o", str(out)], cwd=source.parent, env=env,
                               capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr

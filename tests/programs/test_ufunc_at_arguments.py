@@ -5,7 +5,6 @@ the start, the caller's array is left as it is.  Every mode against central fini
 differences (the Hessian: differences of finite-difference gradients), and the CLI."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import s2sad
 import ufunc_at_arguments as fx
 from s2sad.testing import check_grads, finite_difference_gradient
+from in_process import s2sad_command
 
 X = np.array([[0.3, 0.8], [1.2, 0.5]])
 W = np.array([0.4, 0.9])
@@ -92,7 +92,7 @@ def test_the_command_line_module(tmp_path, mode):
     source = Path(fx.__file__)
     (tmp_path / source.name).write_text(source.read_text())
     out = tmp_path / f"at_{mode}.py"
-    proc = subprocess.run([sys.executable, "-m", "s2sad", "grad",
+    proc = s2sad_command(["grad",
                            f"{source.name}:add_at_read_before_and_after", "--wrt", "X",
                            "--mode", mode, "-o", out.name],
                           cwd=tmp_path, capture_output=True, text=True,

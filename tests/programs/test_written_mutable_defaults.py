@@ -16,6 +16,7 @@ import s2sad
 import written_defaults as wd
 from s2sad.errors import UnsupportedSyntaxError
 from s2sad.testing import check_grads
+from in_process import s2sad_command
 
 MODES = ["grad", "value_and_grad", "vjp", "jvp"]
 
@@ -124,7 +125,7 @@ def test_written_module_refuses_the_default_call(tmp_path):
     """))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(tmp_path), os.path.dirname(os.path.dirname(s2sad.__file__))]))
-    subprocess.run([sys.executable, "-m", "s2sad", "grad", "grows.py:f", "-o", "grows_grad.py"],
+    s2sad_command(["grad", "grows.py:f", "-o", "grows_grad.py"],
                    cwd=tmp_path, env=env, check=True, capture_output=True)
     written = (tmp_path / "grows_grad.py").read_text()   # (the default f holds, checked)
     assert "hist=f_defaults_0" in written, written
