@@ -67,3 +67,30 @@ def test_a_classmethod_given_stays_refused(load):
     with pytest.raises(UnsupportedSyntaxError) as caught:
         s2sad.grad(m.classmethod_given)(np.array([0.5, 1.0]))
     assert "class_functions_given.py:" in str(caught.value)
+
+
+DICT_SOURCE = """
+class Params(dict):
+    def scale(self, k):
+        return k * 4.0 * self["w"]
+
+
+def through_object(x, p):
+    return p.scale(x)
+
+
+def through_class(x, p):
+    return Params.scale(p, x)
+"""
+
+
+def test_a_dict_subclass_method_is_refused_with_the_spelling_that_works(load):
+    """(stranger 25: the hint said to pass the object as an argument, which it was)"""
+    m = load("dict_subclass_methods", DICT_SOURCE)
+    p = m.Params(w=2.0)
+    with pytest.raises(UnsupportedSyntaxError) as caught:
+        s2sad.grad(m.through_object)(1.3, p)
+    text = str(caught.value)
+    assert "hint: call the method through the class: Params.scale(p, ...)" in text, text
+    assert "as an argument (its methods" not in text
+    assert s2sad.grad(m.through_class)(1.3, p) == pytest.approx(8.0)

@@ -254,9 +254,14 @@ def class_method_hint(parsed, func):
         return None
     owner, name = _spelled_owner(func.value), func.attr   # (L, self.layers[0])
     spelled = " or ".join(f"{c}.{name}" for c in owners[:3])
+    through = (f"call the method through the class: {owners[0]}.{name}({owner}, ...), "
+               f"which s2sad differentiates as a helper")
+    if issubclass(reached[owners[0]], (dict, list, tuple)):   # (read as its container)
+        return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
+                f"through objects, nor through a subclass of dict, list or tuple given as "
+                f"an argument ({spelled} of your code is one)", through)
     return (f"the method '.{name}()' is not supported: s2sad does not look methods up "
             f"through objects ({spelled} of your code is one)",
             f"if {owner!r} is an object of your class, give it to the function you "
             f"differentiate as an argument (its methods are then its class's, made for it "
-            f"at each call), or call the method through the class: "
-            f"{owners[0]}.{name}({owner}, ...), which s2sad differentiates as a helper")
+            f"at each call), or {through}")
