@@ -65,9 +65,10 @@ REFUSABLE = {
 #: an attribute of the object it is given (``ac.n = ...``): second order puts its body in
 #: place of its call and refuses the write there; a module's object given to it and read
 #: by f is refused in reverse mode on its name (forward mode must be right)
+_ATTRIBUTE_WRITE = r"^\s*(ac\.n = |d\.n = |vars\(ac\)|setattr\(ac|ac\.inc\(\)|self\.n = )"
 REFUSABLE_IN_MODES = {
-    "attribute_helper_loop": {"second": r"^\s*ac\.n = "},
-    "attribute_helper_module": {"reverse": r"\bAO\d+\b", "second": r"^\s*ac\.n = "},
+    "attribute_helper_loop": {"second": _ATTRIBUTE_WRITE},
+    "attribute_helper_module": {"reverse": r"\bAO\d+\b", "second": _ATTRIBUTE_WRITE},
 }
 
 #: constructs s2sad must refuse (a located s2sad error on their names, REFUSABLE): a mode

@@ -32,9 +32,15 @@ RATES = {"attribute_helper_loop": 0.06, "attribute_helper_module": 0.06}
 #: the class, the helper setting the attribute of the object it is given and the helper
 #: calling it (``{n}``: the term's number; ``{step}``: the new value from the old)
 HELPERS_TEXT = (
-    "class Ah{n}:\n    def __init__(self):\n        self.n = 1.0\n\n\n"
-    "def ah{n}(ac):\n    ac.n = {step}\n    return 0.0\n\n\n"
+    "class Ah{n}:\n    def __init__(self):\n        self.n = 1.0\n\n"
+    "    def inc(self):\n        {method}\n\n\n"
+    "def ah{n}(ac):\n    {write}\n    return 0.0\n\n\n"
     "def aw{n}(ac):\n    return ah{n}(ac) + 0.25")
+#: how the helper sets the attribute (``{step}``: the new value from ``ac.n``): by name,
+#: through a local alias, ``vars``, ``setattr``, or a method of the object (stranger 25:
+#: the last four were not seen as writes of a module's object)
+WRITES = ("ac.n = {step}", "d = ac\n    d.n = {step}", "vars(ac)['n'] = {step}",
+          "setattr(ac, 'n', {step})", "ac.inc()")
 #: steps of a local object (any) and of a module's (back to 1.0 after three calls)
 LOCAL_STEPS = ("ac.n + 0.5", "ac.n * 1.5", "ac.n - 0.25")
 CYCLIC_STEPS = ("ac.n % 1.5 + 0.5", "ac.n % 0.75 + 0.5")
@@ -49,15 +55,20 @@ def choose(draft):
 
 
 def _local_loop(draft, r, x, n):
-    draft.box_helpers.append(HELPERS_TEXT.format(n=n, step=r.choice(LOCAL_STEPS)))
+    draft.box_helpers.append(_helpers(r, n, r.choice(LOCAL_STEPS)))
     draft.emit(f"ao{n} = Ah{n}()")
     _loop(draft, r, x, n, f"ao{n}")
 
 
 def _module_loop(draft, r, x, n):
-    draft.box_helpers.append(HELPERS_TEXT.format(n=n, step=r.choice(CYCLIC_STEPS))
-                             + f"\n\n\nAO{n} = Ah{n}()")
+    draft.box_helpers.append(_helpers(r, n, r.choice(CYCLIC_STEPS)) + f"\n\n\nAO{n} = Ah{n}()")
     _loop(draft, r, x, n, f"AO{n}")
+
+
+def _helpers(r, n, step):
+    """The class and helpers of term ``n``, the attribute set one of ``WRITES``' ways."""
+    return HELPERS_TEXT.format(n=n, write=r.choice(WRITES).format(step=step),
+                               method="self.n = " + step.replace("ac.", "self."))
 
 
 def _loop(draft, r, x, n, obj):

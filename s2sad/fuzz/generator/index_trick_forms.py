@@ -26,6 +26,11 @@ OBJECT_ITEM_TEXT = (
     "class It{n}:\n    def __getitem__(self, key):\n"
     "        return np.interp(key, np.linspace(-3.0, 3.0, 7), np.linspace(-3.0, 3.0, 7) ** 2)"
     "\n\n\nIT{n} = It{n}()")
+#: ``object_item``'s object as a subclass of dict computing its items (``{n}``, as above)
+DICT_ITEM_TEXT = (
+    "class It{n}(dict):\n    def __getitem__(self, key):\n"
+    "        return np.interp(key, np.linspace(-3.0, 3.0, 7), np.linspace(-3.0, 3.0, 7) ** 3)"
+    "\n\n\nIT{n} = It{n}()")
 
 
 def choose(draft):
@@ -55,10 +60,11 @@ def _object_item(draft, r, x, n):
     """``IT{n}[x]`` read by its module name, or through a name or container that holds the
     object only when the code runs (a conditional expression, a local dict, a loop over a
     tuple): s2sad checks those reads then (``ensure_plain_item``) and refuses them, located
-    at the read, the line binding ``oi{n}``."""
-    draft.box_helpers.append(OBJECT_ITEM_TEXT.format(n=n))
+    at the read, the line binding ``oi{n}``; an item keyed by another item, and an object
+    of a subclass of dict with its own ``__getitem__``, refused when the code is made."""
     t, o = f"oi{n}", f"ot{n}"
-    form = r.randrange(5)
+    form = r.randrange(7)
+    draft.box_helpers.append((DICT_ITEM_TEXT if form == 6 else OBJECT_ITEM_TEXT).format(n=n))
     if form == 0:
         draft.emit(f"{t} = np.sum(IT{n}[{x}])")
     elif form == 1:
@@ -68,8 +74,12 @@ def _object_item(draft, r, x, n):
         draft.emit(f"{t} = np.sum({o}[{x}])")
     elif form == 3:
         draft.emit(f"{t} = np.sum({{'t': IT{n}}}['t'][{x} * 0.5] * {x})")
-    else:
+    elif form == 4:
         draft.emit(f"{t} = 0.0")
         draft.emit(f"for {o} in (IT{n},):")
         draft.emit(f"    {t} = {t} + np.sum({o}[{x}])")
+    elif form == 5:   # (an item keyed by an item: stranger 25)
+        draft.emit(f"{t} = np.sum(IT{n}[IT{n}[{x}] * 0.25])")
+    else:   # (a dict subclass whose __getitem__ computes: stranger 25)
+        draft.emit(f"{t} = np.sum(IT{n}[{x}] * {x})")
     draft.return_terms.append(f"0.25 * {t}")
