@@ -62,11 +62,11 @@ def test_programs_with_np_r_and_np_c_are_differentiated_in_every_mode(tmp_path):
                                          loader)
             assert outcome.status != "fail", (seed, outcome.reason, outcome.message)
             outcomes.append(outcome.status)
-            if len(outcomes) >= 6:
+            if len(outcomes) >= 3:
                 break
     finally:
         loader.close()
-    assert len(outcomes) >= 6 and outcomes.count("pass") >= len(outcomes) - 1, outcomes
+    assert len(outcomes) >= 3 and outcomes.count("pass") >= len(outcomes) - 1, outcomes
 
 
 #: how the object is reached: by its module name, or only when the code runs (a

@@ -39,7 +39,7 @@ def test_programs_with_the_form_are_differentiated_in_every_mode(tmp_path):
     """The first programs using the form (a few statements besides): reverse and forward
     against finite differences, second order (refused for a recursive helper, as the
     README says: a skip, never a failure); none fails, most pass."""
-    programs = list(programs_using(FEATURE, 8, seeds=600))
-    statuses(tmp_path, programs)
+    programs = list(programs_using(FEATURE, 4, seeds=600))
+    statuses(tmp_path, programs[:2])   # (second order: a skip where refused, no failure)
     found = statuses(tmp_path, programs, ("reverse", "forward"))
-    assert len(found) == 8 and found.count("pass") >= 5, found
+    assert len(found) == 4 and found.count("pass") >= 3, found
