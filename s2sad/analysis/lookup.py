@@ -56,7 +56,7 @@ def rule_for(value, parsed, need):
     if rule is not None and getattr(rule, need) is not None:
         return rule
     site = getattr(value, anno.CALL_SITE, value)
-    location = parsed.location(site)
+    location = getattr(value, anno.SITE_LOCATION, None) or parsed.location(site)
     if isinstance(value, gast.Call) and target is registry.DICT_HELPERS.get("random_draw"):
         message, hint = active_draw_error(site)
         raise NoDerivativeRuleError(message, location, hint=hint)

@@ -60,6 +60,9 @@ TAPE_OP = "s2sad_tape_op"
 TAPE_TANGENT = "s2sad_tape_tangent"
 #: on a normalized call of a user function: the call as the user wrote it (its location)
 CALL_SITE = "s2sad_call_site"
+#: on a normalized call from a helper's body put in place of its call (second order): the
+#: SourceLocation of the user's call in the helper's file
+SITE_LOCATION = "s2sad_site_location"
 #: an attribute of an object the function is given, read as it is (normalize.object_attributes):
 #: the user's attribute node, to locate a refusal
 OBJECT_ATTRIBUTE = "s2sad_object_attribute"
@@ -169,3 +172,13 @@ def derivative_made(func):
         return made
     inner = getattr(func, GRADIENT_OF, None)
     return None if inner is None else f"grad({getattr(inner[0], '__name__', '?')})"
+
+
+def sited(call, node, norm):
+    """Annotate the normalized ``call`` with the user's call ``node`` it came from
+    (``CALL_SITE``) and, where the normalizer ``norm`` is walking a helper's body put in
+    place of its call, with where that call stands (``SITE_LOCATION``: the differentiated
+    function's own lines would misplace it)."""
+    set(call, CALL_SITE, node)
+    if norm.inliner.inlined_functions:
+        set(call, SITE_LOCATION, norm.parsed.location(node))

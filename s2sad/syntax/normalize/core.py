@@ -571,9 +571,8 @@ def _discarded_call_error(norm, stmt):
 
 
 #: methods of arrays, lists and dicts a statement may call (their own refusals follow)
-_KNOWN_METHODS = frozenset(("append", "extend", "insert", "remove", "pop", "sort", "reverse",
-                            "clear", "update", "setdefault", "add", "discard", "fill",
-                            "resize", "put", "itemset", "setflags", "copy", "__setitem__"))
+_KNOWN_METHODS = frozenset("append extend insert remove pop sort reverse clear update setdefault "
+                           "add discard fill resize put itemset setflags copy __setitem__".split())
 
 
 def _updated_parameter(func):

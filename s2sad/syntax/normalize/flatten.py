@@ -286,7 +286,7 @@ class Flattener:
             nodes.tuple_([self.atom(a) for a in node.args])] if node.args else []
         call = nodes.call("item_of", [self.atom(func.value)] + index)
         anno.set(call, anno.CALLEE, target)
-        anno.set(call, anno.CALL_SITE, node)
+        anno.sited(call, node, self.norm)
         return call
 
     def refuse_frozen_method(self, func, node):
@@ -352,7 +352,7 @@ class Flattener:
             call = nodes.call("dict_get", [self.atom(func.value)] +
                               [self.atom(a) for a in node.args])
             anno.set(call, anno.CALLEE, target)
-            anno.set(call, anno.CALL_SITE, node)
+            anno.sited(call, node, self.norm)
             return call
         if isinstance(func, gast.Attribute) and norm.module_names.global_path(func) is None \
                 and func.attr == "item" and not node.keywords:
@@ -415,7 +415,7 @@ class Flattener:
         target, callee_expr, keywords = self.laid_out(target, callee_expr, args, keywords)
         call = nodes.call(callee_expr, args, keywords)
         anno.set(call, anno.CALLEE, target)
-        anno.set(call, anno.CALL_SITE, node)
+        anno.sited(call, node, self.norm)
         return call
 
     def laid_out(self, target, callee_expr, args, keywords):
