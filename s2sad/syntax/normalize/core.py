@@ -537,15 +537,6 @@ def _discarded_call_error(norm, stmt):
             f"follows the values bound to names, not attributes set", stmt,
             hint=f"bind the value to a name and read that name where the attribute is read "
                  f"(pass it to the functions that read it)")
-    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
-            and func.value.id in norm.env and func.attr not in _KNOWN_METHODS:
-        owner = func.value.id   # (ac.inc(): what it does to the object is its point)
-        return norm.error(
-            f"{owner}.{func.attr}(...) is called for what it does to the object {owner} "
-            f"holds (its result is discarded): s2sad follows the values bound to names, "
-            f"not an object changed in place", stmt,
-            hint=f"return the new value from {func.attr} and bind it to a name (n = "
-                 f"{owner}.{func.attr}(...)), and read that name where the attribute is read")
     if isinstance(func, gast.Attribute) and func.attr == "setdefault" \
             and isinstance(func.value, gast.Name) and len(stmt.value.args) == 2:
         d = func.value.id
@@ -568,11 +559,6 @@ def _discarded_call_error(norm, stmt):
                       hint="assign the result to a name if you need it, or remove the "
                            "call; if it changes an array, compute the new array and "
                            "assign it (a = f(a))")
-
-
-#: methods of arrays, lists and dicts a statement may call (their own refusals follow)
-_KNOWN_METHODS = frozenset("append extend insert remove pop sort reverse clear update setdefault "
-                           "add discard fill resize put itemset setflags copy __setitem__".split())
 
 
 def _updated_parameter(func):
