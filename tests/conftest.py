@@ -80,23 +80,23 @@ def numba_cache_of_this_process(tmp_path_factory):
 #: differences (tests/rules/test_ops.py); these sweeps run the rows again through second
 #: order, a derivative of their derivative, Dask, or the numba helpers' type signatures.
 #: The fuzzer's feature sweeps (the first programs of each feature, checked in every
-#: mode) run one feature in 5 by default: every feature is generated and checked in
+#: mode) run one feature in 8 by default: every feature is generated and checked in
 #: CI's campaign all the same (tests/fuzz/test_fuzz.py), and each construct's written
 #: forms are checked for every feature (test_each_new_construct_appears_...).
 SAMPLED = {
     **{(f"tests/fuzz/test_fuzz_{module}.py",
-        f"test_programs_with_the_{kind}_are_differentiated_in_every_mode"): 5
+        f"test_programs_with_the_{kind}_are_differentiated_in_every_mode"): 8
        for module, kind in (("gap_forms", "feature"), ("effect_forms", "form"),
                             ("item_forms", "form"), ("common_forms", "form"),
                             ("class_forms", "feature"))},
-    **{("tests/gradbench/test_ports.py", name): 2
+    **{("tests/gradbench/test_ports.py", name): 4
        for name in ("test_particle_answer", "test_saddle_answer")},
     ("tests/transform/test_second_order.py",
-     "test_hessian_vector_product_matches_differences_of_the_gradient"): 3,
-    ("tests/transform/test_composed_rows.py", "test_every_rule_through_its_own_derivative"): 4,
+     "test_hessian_vector_product_matches_differences_of_the_gradient"): 6,
+    ("tests/transform/test_composed_rows.py", "test_every_rule_through_its_own_derivative"): 8,
     ("tests/dask/test_dask_optable.py",
-     "test_each_row_is_lazy_and_right_on_dask_or_listed_with_its_reason"): 3,
-    **{("tests/numba/test_runtime_helpers.py", name): 3 for name in (
+     "test_each_row_is_lazy_and_right_on_dask_or_listed_with_its_reason"): 6,
+    **{("tests/numba/test_runtime_helpers.py", name): 6 for name in (
         "test_unbroadcast_and_shape_of", "test_elementwise_slopes_and_ties",
         "test_product_adjoints", "test_index_helpers", "test_adjoints_of_reductions_along_axes",
         "test_adjoints_of_whole_reductions", "test_clip_masks", "test_zeros_like",

@@ -11,7 +11,7 @@ pytest.importorskip("numba", reason="numba is an optional extra: pip install 's2
 from s2sad import fuzz  # noqa: E402
 
 
-@pytest.mark.parametrize("first, count", [(100, 8), pytest.param(200, 24,
+@pytest.mark.parametrize("first, count", [(100, 5), pytest.param(200, 24,
                                                                   marks=pytest.mark.long)])
 def test_numba_campaign_over_loop_programs_finds_nothing_wrong(tmp_path, monkeypatch, first,
                                                                count):
@@ -22,7 +22,7 @@ def test_numba_campaign_over_loop_programs_finds_nothing_wrong(tmp_path, monkeyp
     failed = [r for r in report.records if r[1] == "fail"]
     assert failed == [], f"{report.summary()}\n{out.getvalue()}"
     # the campaign checks programs numba compiled, not only the fallbacks
-    assert report.checked.get("numba", 0) >= count // 4, report.summary()
+    assert report.checked.get("numba", 0) >= max(1, count // 4), report.summary()
 
 
 
